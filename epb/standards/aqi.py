@@ -273,9 +273,10 @@ def _state(name: str, raw: AqiValue) -> Decimal | str:
         return str(markers["missing"])
     if raw == markers["not_monitored"]:
         return str(markers["not_monitored"])
-    if isinstance(raw, str):
-        raise ValueError(f"{name}: expected a number, null, 'NA' or '/', got {raw!r}")
-    value = to_decimal(raw, name=name)
+    try:
+        value = to_decimal(raw, name=name)
+    except ValueError:
+        raise ValueError(f"{name}: expected a number, null, 'NA' or '/', got {raw!r}") from None
     if value < 0:
         raise ValueError(f"{name}: negative concentration {value}")
     return value

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Union
+from typing import Any, Union
 
 from epb.standards.tables import load, to_dec
 
@@ -32,7 +32,7 @@ __all__ = [
 
 Number = Decimal | int | float
 # Union[] because of the forward reference to Measurement, defined below.
-ValueLike = Union[Decimal, int, float, str, "Measurement"]
+ValueLike = Union[Decimal, int, float, str, "Measurement", Mapping[str, Any]]
 
 # "<0.01", "< 0.01", "0.01L" (the Chinese report convention for "not detected, DL 0.01"), "ND(0.01)".
 _BELOW_DL = re.compile(

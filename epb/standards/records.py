@@ -86,6 +86,10 @@ def aqi_record(record: Mapping[str, Any]) -> dict[str, Any]:
     fields = {k: v for k, v in record.items() if k in AQI_FIELDS}
     allowed = set(aqi.pollutants()) | {"SO2_24h"}
     _only({k: v for k, v in record.items() if k not in AQI_FIELDS}, allowed, "pollutant")
+    for name in allowed & set(record):
+        value = record[name]
+        if isinstance(value, str) and value not in ("NA", "/"):
+            raise ValueError(f"{name}: expected a number, null, 'NA' or '/', got {value!r}")
     period = record.get("period", "24h")
     if not isinstance(period, str):
         raise ValueError("period: expected '24h' or '1h'")

@@ -360,7 +360,7 @@ def section_main_pollutants(items: Mapping[str, ItemResult], water_class: str | 
         return ()
     over = [item for item in items.values() if class_rank(item.water_class) > threshold]
     priority = set(rule["priority_items"])
-    order = {code: n for n, code in enumerate(class_items())}
+    order = {code: n for n, code in enumerate(_std()["table1"]["items"])}
 
     def key(item: ItemResult) -> tuple[bool, int, Decimal, int]:
         multiple = item.exceedance_iii if item.exceedance_iii is not None else Decimal(-1)
