@@ -13,7 +13,11 @@ import sys
 
 # name -> (module path, function, one-line help). The function takes the remaining argv.
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "demo": ("epb.core.demo", "main", "migrate, load demo data, start web + receiver + worker + simulated fleet"),
+    "demo": (
+        "epb.core.demo",
+        "main",
+        "migrate, load demo data, start web + receiver + worker + simulated fleet",
+    ),
     "serve": ("epb.core.serve", "main", "run the web server (waitress)"),
     "worker": ("epb.core.worker", "main", "run background tasks and the periodic scheduler"),
     "receiver": ("epb.monitoring.receiver_cli", "main", "run the HJ 212 receiver (--host H --port P)"),

@@ -9,4 +9,10 @@ from django.http import HttpRequest
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
-    return {"SITE_NAME": settings.SITE_NAME}
+    context: dict[str, Any] = {"SITE_NAME": settings.SITE_NAME}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        from epb.core.navigation import navigation
+
+        context["shell_nav"] = navigation()
+    return context

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from epb.core import audit, throttle
+from epb.core.middleware import client_ip
+
+
+class ThrottledLoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("用户名或密码错误。"),
+        "locked": _("登录失败次数过多，请 %(minutes)d 分钟后再试。"),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        username = self.data.get("username", "") or ""
+        ip = client_ip(self.request) if self.request is not None else None
+        minutes = max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)
+        if throttle.is_locked(ip, username):
+            raise ValidationError(self.error_messages["locked"], code="locked", params={"minutes": minutes})
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            if throttle.record_failure(ip, username):
+                audit.log(
+                    "core.login.locked",
+                    None,
+                    actor=None,
+                    actor_label=username[:150] or "?",
+                    note=f"{settings.LOGIN_FAILURE_LIMIT} failures from {ip}",
+                )
+            raise
+        throttle.clear(ip, username)
+        return cleaned
+
+
+class HolidayOverrideForm(forms.Form):
+    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    is_workday = forms.TypedChoiceField(
+        label=_("类型"),
+        choices=[("0", _("休息日")), ("1", _("工作日（调休上班）"))],
+        coerce=lambda v: v == "1",
+    )
+    name = forms.CharField(label=_("名称"), max_length=50, required=False)
+    note = forms.CharField(label=_("依据"), max_length=200, required=False)

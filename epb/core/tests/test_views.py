@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from epb.core.models import HolidayOverride
+
+pytestmark = pytest.mark.django_db
+
+
+def test_public_portal_lists_services_built_or_not(client: Any) -> None:
+    html = client.get("/").content.decode()
+    assert "环境投诉举报" in html and "网上建议" in html
+    assert "建设中" in html or 'href="/complaints/' in html
+
+
+def test_dashboard_marks_unbuilt_systems_instead_of_linking_them(client: Any, district_officer: Any) -> None:
+    client.force_login(district_officer)
+    html = client.get("/staff/").content.decode()
+    assert "“1190”目标任务" in html and "S18" in html
+    # every tile is either a link that resolves or marked as being built
+    import re
+
+    for href in re.findall(r'class="tile" href="([^"]+)"', html):
+        assert client.get(href).status_code in {200, 302}, href
+
+
+def test_english_is_available(client: Any) -> None:
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    html = client.get("/accounts/login/").content.decode()
+    assert 'lang="en"' in html
+
+
+def test_holiday_overrides_are_edited_by_bureau_staff(
+    client: Any, dept_staff: Any, grid_officer: Any
+) -> None:
+    client.force_login(grid_officer)
+    assert client.post("/staff/calendar/", {"date": "2026-06-02", "is_workday": "0"}).status_code == 403
+    client.force_login(dept_staff)
+    response = client.post("/staff/calendar/", {"date": "2026-06-02", "is_workday": "0", "name": "停工"})
+    assert response.status_code == 302
+    assert HolidayOverride.objects.get(date=dt.date(2026, 6, 2)).is_workday is False
+    assert "停工" in client.get("/staff/calendar/").content.decode()
+
+
+def test_bad_calendar_input_is_an_error_not_a_crash(client: Any, dept_staff: Any) -> None:
+    client.force_login(dept_staff)
+    response = client.post("/staff/calendar/", {"date": "not-a-date", "is_workday": "0"})
+    assert response.status_code == 200
+    assert not HolidayOverride.objects.exists()

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from epb.core.models import AuditEntry, OrgUnit, User
+from epb.enterprises.models import Enterprise
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_loads_once_and_covers_changzhou() -> None:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    districts = set(OrgUnit.objects.filter(level="district").values_list("name", flat=True))
+    assert districts == {"天宁区", "钟楼区", "新北区", "武进区", "金坛区", "溧阳市"}
+    assert OrgUnit.objects.filter(level="town").count() >= 50
+    roles = set(User.objects.values_list("role", flat=True))
+    assert roles >= {"leadership", "dept_staff", "district_staff", "grid_officer", "enterprise", "public"}
+    assert Enterprise.objects.count() >= 20
+    counts = (
+        OrgUnit.objects.count(),
+        User.objects.count(),
+        Enterprise.objects.count(),
+        AuditEntry.objects.count(),
+    )
+    call_command("load_demo", stdout=io.StringIO())
+    assert (
+        OrgUnit.objects.count(),
+        User.objects.count(),
+        Enterprise.objects.count(),
+        AuditEntry.objects.count(),
+    ) == counts
+
+
+def test_every_demo_enterprise_sits_inside_its_grid() -> None:
+    call_command("load_demo", stdout=io.StringIO())
+    from epb.core.geography import invalidate_grid_index, locate
+
+    invalidate_grid_index()
+    for enterprise in Enterprise.objects.all():
+        assert enterprise.longitude is not None and enterprise.latitude is not None
+        assert locate(enterprise.longitude, enterprise.latitude) == enterprise.grid, enterprise.name

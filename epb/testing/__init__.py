@@ -1,0 +1,1 @@
+"""Shared test helpers: personas, factories, the jurisdiction factory registry. Imported only by tests."""
