@@ -73,8 +73,19 @@ def _default(value: object) -> object:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def evaluate_line(handler: Callable[[dict[str, Any]], dict[str, Any]], line: bytes) -> dict[str, Any] | None:
-    """The output object for one input line, or ``None`` for a blank line."""
+def evaluate_line(handler: Callable[[dict[str, Any]], dict[str, Any]], line: bytes) -> bytes | None:
+    """The output line (UTF-8 JSON with its newline) for one input line; ``None`` for a blank line."""
+    out = _evaluate(handler, line)
+    if out is None:
+        return None
+    try:
+        text = json.dumps(out, ensure_ascii=False, default=_default)
+    except (TypeError, ValueError) as exc:
+        text = json.dumps({"error": f"internal error: unserialisable result: {exc}"})
+    return text.encode("utf-8") + b"\n"
+
+
+def _evaluate(handler: Callable[[dict[str, Any]], dict[str, Any]], line: bytes) -> dict[str, Any] | None:
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError:
@@ -102,10 +113,9 @@ def run(kind_name: str, stdin: BinaryIO, stdout: BinaryIO) -> None:
     handler = _handler(KINDS[kind_name])
     for line in iter(stdin.readline, b""):
         out = evaluate_line(handler, line)
-        if out is None:
-            continue
-        stdout.write(json.dumps(out, ensure_ascii=False, default=_default).encode("utf-8") + b"\n")
-        stdout.flush()
+        if out is not None:
+            stdout.write(out)
+            stdout.flush()
 
 
 def main(argv: list[str]) -> int:

@@ -190,11 +190,10 @@ class Validity:
         }
 
 
-def _rule(statistic: str, pollutant: str, unit: str | None = None) -> dict[str, Any]:
+def _rule(statistic: str, pollutant: str) -> dict[str, Any]:
     for rule in _data()["validity"]["rules"]:
         if rule["statistic"] == statistic and pollutant in rule["pollutants"]:
-            if unit is None or rule["unit"] == unit:
-                return dict(rule)
+            return dict(rule)
     raise ValueError(f"GB 3095 table 4 has no {statistic} validity rule for {pollutant!r}")
 
 
@@ -204,8 +203,8 @@ def _count(value: int, name: str) -> int:
     return value
 
 
-def _simple(statistic: str, pollutant: str, count: int, unit: str | None = None) -> Validity:
-    rule = _rule(statistic, pollutant, unit)
+def _simple(statistic: str, pollutant: str, count: int) -> Validity:
+    rule = _rule(statistic, pollutant)
     count = _count(count, rule["unit"])
     required = int(rule["min_count"])
     return Validity(count >= required, required, count, statistic, _data()["validity"]["source"])

@@ -95,23 +95,19 @@ def grade_river(
     if heavy_good_below is None and rules["heavy_good_below"] is not None:
         heavy_good_below = rules["heavy_good_below"]
 
-    chosen: dict[str, Any] | None = None
-    previous: dict[str, Any] | None = None
-    for rule in rules["rules"]:
-        if "good_min" in rule and g >= Fraction(to_dec(rule["good_min"])):
+    # Rows in order, each deciding only what the ones before left open; the last row (D >= 40 %)
+    # takes the rest, or, with the optional G bound, hands G at or above it back to the row before.
+    *rows, last = rules["rules"]
+    chosen: dict[str, Any] = last
+    for rule in rows:
+        if ("good_min" in rule and g >= Fraction(to_dec(rule["good_min"]))) or (
+            "bad_below" in rule and d < Fraction(to_dec(rule["bad_below"]))
+        ):
             chosen = rule
-        elif "bad_below" in rule and d < Fraction(to_dec(rule["bad_below"])):
-            chosen = rule
-        elif "good_min" not in rule and "bad_below" not in rule:
-            # The last row (D >= 40 %): with the optional G bound, G at or above it falls back.
-            if heavy_good_below is not None and g >= Fraction(to_dec(heavy_good_below)):
-                chosen = previous
-            else:
-                chosen = rule
-        if chosen is not None:
             break
-        previous = rule
-    assert chosen is not None  # the last row takes whatever is left
+    else:
+        if heavy_good_below is not None and g >= Fraction(to_dec(heavy_good_below)):
+            chosen = rows[-1]
     counts = {c: section_classes.count(c) for c in dict.fromkeys(section_classes)}
     return RiverGrade(n, counts, good, bad, chosen["grade"], chosen["color"])
 

@@ -321,6 +321,7 @@ def test_2026_missing_data_rule(
     assert result.aqi == aqi
     assert result.computed_aqi == computed
     out = result.to_dict()
+    assert result.level == out["level"]
     if aqi is None:
         assert out["level"] is None and out["category"] is None and out["primary_pollutants"] == []
     assert out["withheld"] == (aqi is None and computed is not None)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from epb.standards import water_bodies as B
+from epb.standards.tables import load
 
 GOOD, IV, V, BAD = "III", "IV", "V", "worse_than_V"
 
@@ -44,11 +45,13 @@ def test_river_grade(good: int, bad: int, total: int, grade: str, color: str) ->
     assert result.bad_share == Fraction(bad, total)
 
 
-def test_uncertain_heavy_row_is_a_setting() -> None:
+def test_uncertain_heavy_row_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     classes = _classes(6, 4, 10)
     assert B.grade_river(classes).grade == "重度污染"
     assert B.grade_river(classes, heavy_good_below=60).grade == "中度污染"
     assert B.grade_river(_classes(5, 5, 10), heavy_good_below=60).grade == "重度污染"
+    monkeypatch.setitem(load("water_2011")["river_grading"], "heavy_good_below", 60)
+    assert B.grade_river(classes).grade == "中度污染"
 
 
 def test_river_grade_dict_and_errors() -> None:
