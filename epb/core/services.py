@@ -67,11 +67,19 @@ def create_org_unit(
     )
 
 
-def set_org_unit_geometry(unit: OrgUnit, geometry: dict[str, Any] | None, *, actor: User | None) -> OrgUnit:
-    if geometry is not None:
-        from epb.lib.geo import parse_geometry
+def _check_geometry(geometry: dict[str, Any] | None) -> None:
+    if geometry is None:
+        return
+    from epb.lib.geo import GeoJSONError, parse_geometry
 
+    try:
         parse_geometry(geometry)
+    except GeoJSONError as exc:
+        raise ValidationError({"geometry": _("边界无效：%(reason)s") % {"reason": exc}}) from exc
+
+
+def set_org_unit_geometry(unit: OrgUnit, geometry: dict[str, Any] | None, *, actor: User | None) -> OrgUnit:
+    _check_geometry(geometry)
     unit = audit.update(unit, actor=actor, action="core.orgunit.geometry_set", geometry=geometry)
     from epb.core.geography import invalidate_grid_index
 
