@@ -9,6 +9,7 @@ never silently ignored.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from epb.standards import aqi, drinking, gb3095, noise, trophic, water, water_bodies
@@ -61,6 +62,14 @@ def _values(record: Mapping[str, Any], key: str = "values") -> dict[str, Any]:
     if not present:
         raise ValueError(f"{key}: no item values given")
     return present
+
+
+def _number(record: Mapping[str, Any], key: str) -> Any:
+    """A JSON number (or absent/null); strings and booleans are wrong types here."""
+    value = record.get(key)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int | Decimal)):
+        raise ValueError(f"{key}: expected a number")
+    return value
 
 
 def _list(record: Mapping[str, Any], key: str) -> list[Any]:
@@ -204,8 +213,8 @@ def noise_record(record: Mapping[str, Any]) -> dict[str, Any]:
     result = noise.assess_noise(
         record["zone"],
         record["period"],
-        record["leq"],
-        record.get("lmax"),
+        _number(record, "leq"),
+        _number(record, "lmax"),
         railway_background=bool(_opt_bool(record, "railway_background")),
     )
     return result.to_dict()
@@ -229,8 +238,9 @@ def gb3095_record(record: Mapping[str, Any]) -> dict[str, Any]:
         phase=_opt_str(record, "phase"),
     )
     out = limit.to_dict()
-    if record.get("value") is not None:
-        multiple = limit.exceedance_multiple(record["value"])
+    value = _number(record, "value")
+    if value is not None:
+        multiple = limit.exceedance_multiple(value)
         out["exceeds"] = multiple is not None
         out["exceedance_multiple"] = None if multiple is None else float(multiple)
     return out

@@ -136,6 +136,8 @@ def test_noise_kind() -> None:
         '{"zone": "1", "period": "day"}',
         '{"zone": "4b", "period": "night", "leq": 58, "railway_background": true}',
         '{"zone": "1", "period": "day", "leq": "loud"}',
+        '{"zone": "1", "period": "day", "leq": "50"}',
+        '{"zone": "1", "period": "day", "leq": null}',
     )
     assert out[0]["limit"] == 45 and out[0]["exceeds"] is True and out[0]["exceedance_db"] == 1.2
     assert out[0]["lmax_exceeds"] is True
@@ -143,7 +145,9 @@ def test_noise_kind() -> None:
     assert "unknown noise zone" in out[2]["error"]
     assert "leq: required" in out[3]["error"]
     assert out[4]["limit"] == 55.0 and out[4]["exceeds"] is True
-    assert "not a number" in out[5]["error"]
+    assert "leq: expected a number" in out[5]["error"]
+    assert "leq: expected a number" in out[6]["error"]
+    assert "leq: expected a number" in out[7]["error"]
 
 
 def test_gb3095_kind() -> None:
@@ -152,11 +156,13 @@ def test_gb3095_kind() -> None:
         '{"pollutant": "PM2_5", "period": "24h", "date": "2026-05-01", "value": 62}',
         '{"pollutant": "PM2_5", "period": "24h", "edition": "2012", "zone_class": 1}',
         '{"pollutant": "PM2_5"}',
+        '{"pollutant": "PM2_5", "period": "24h", "edition": "2012", "value": "62"}',
     )
     assert out[0]["limit"] == 60.0 and out[0]["exceeds"] is True
     assert out[0]["exceedance_multiple"] == pytest.approx(2 / 60)
     assert out[1]["limit"] == 35.0 and "exceeds" not in out[1]
     assert "required" in out[2]["error"]
+    assert "value: expected a number" in out[3]["error"]
 
 
 def test_invalid_utf8_and_deep_nesting() -> None:
