@@ -21,7 +21,10 @@ bytes to write. See ``docs/hj212.md``.
 """
 
 from epb.hj212._build import (
+    CpItems,
+    CpValue,
     Target,
+    Values,
     build_command,
     build_packet,
     build_upload,
@@ -80,6 +83,8 @@ __all__ = [
     "QN_RTN",
     "SYSTEM_CODES",
     "BadFrame",
+    "CpItems",
+    "CpValue",
     "CrcError",
     "CrcVariant",
     "Decoder",
@@ -96,6 +101,7 @@ __all__ = [
     "Profile",
     "Signal",
     "Target",
+    "Values",
     "Version",
     "build_command",
     "build_packet",

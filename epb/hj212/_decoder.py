@@ -8,9 +8,10 @@ Framing (hj212 reference §7), on one byte buffer per connection:
    digits. That is the frame; the tail (CR LF, LF, or nothing) is consumed if present.
 3. Otherwise, in order: the first ``&&`` + 4 hex + CR/LF/``##`` before the next header ends
    the frame (wrong length, judged later against the profile); or the declared length ends it
-   at 4 hex + CR/LF/``##`` (an unclosed CP); or the next header cuts it short (truncated); or
-   the buffer cap is reached (too long); or, at end of stream, the bytes left are a truncated
-   frame. Else more bytes are needed.
+   at 4 hex + CR/LF/``##`` (an unclosed CP); or, when the next header or the end of the
+   stream comes first, the last ``&&`` + 4 hex before it ends the frame (junk glued to it
+   follows) and without one the frame is truncated; or the buffer cap is reached (too long).
+   Else more bytes are needed.
 
 A fast-path frame that contains another header is only kept if it is valid as a whole (a log
 text may contain ``##``); otherwise it is cut at that header, so a good frame after a broken
@@ -42,7 +43,7 @@ _HEADER = re.compile(rb"##(\d{4})[A-Za-z]{1,6}=")
 _HEADER_PREFIX = re.compile(rb"##(?:\d{0,3}|\d{4}[A-Za-z]{0,6})")
 _HEX4 = re.compile(rb"[0-9A-Fa-f]{4}")
 _END = re.compile(rb"&&[0-9A-Fa-f]{4}(?=[\r\n]|##)")
-_END_AT_EOF = re.compile(rb"&&[0-9A-Fa-f]{4}")
+_END_BARE = re.compile(rb"&&[0-9A-Fa-f]{4}")
 _HEADER_LONGEST = 13  # '##' + 4 digits + 6 letters + '='
 _LF, _CR, _HASH = 0x0A, 0x0D, 0x23
 
@@ -221,6 +222,13 @@ class Decoder:
         self._scan_at = -1
         return BadFrame(FrameError(code, message), bytes(self._buf[p:stop]))
 
+    def _last_end(self, p: int, bound: int) -> int | None:
+        """End of the last ``&&`` + 4 hex digits in ``[p + 6, bound)``, if any."""
+        last = None
+        for match in _END_BARE.finditer(self._buf, p + 6, bound):
+            last = match.end()
+        return last
+
     def _slow(self, p: int, declared: int, end: int) -> Event:
         buf = self._buf
         n = len(buf)
@@ -238,6 +246,9 @@ class Decoder:
         ):
             return self._emit(p, end + 4, declared)
         if nxt is not None:
+            last = self._last_end(p, bound)
+            if last is not None:  # junk glued to a frame whose length is wrong
+                return self._emit(p, last, declared)
             self._pos = nxt.start()
             return self._bad(
                 ErrorCode.TRUNCATED, "frame cut short by the next frame's header", p, nxt.start()
@@ -248,9 +259,9 @@ class Decoder:
             self._pos = stop
             return self._bad(ErrorCode.TOO_LONG, f"no frame end within {self.max_buffer_size} bytes", p, stop)
         if self._eof:
-            closing = _END_AT_EOF.search(buf, n - 6) if n - 6 >= p + 6 else None
-            if closing is not None:
-                return self._emit(p, n, declared)
+            last = self._last_end(p, n)
+            if last is not None:
+                return self._emit(p, last, declared)
             self._pos = n
             return self._bad(ErrorCode.TRUNCATED, "stream ended inside a frame", p, n)
         self._scan_at = p

@@ -168,11 +168,10 @@ def parse_cp(
     return values, items
 
 
-def _guess_version(flag: int | None, qn: str | None, mn: str | None, codes: list[str]) -> Version:
+def _guess_version(qn: str | None, mn: str | None, codes: list[str]) -> Version:
     """2005 or 2017 for a frame whose Flag carries no edition: a vote of the tell-tales."""
-    score = 1 if qn else -1
-    if flag is not None:
-        score -= 1
+    score = -1  # no Flag, or Flag with version bits 000000, points at 2005
+    score += 1 if qn else -2  # QN is mandatory from 2017 on
     if mn is not None and len(mn) in (14, 24):
         score += 1 if len(mn) == 24 else -1
     if codes:
@@ -362,7 +361,7 @@ def analyse(
             )
         )
     else:
-        version = _guess_version(flag, qn, mn, list(values))
+        version = _guess_version(qn, mn, list(values))
 
     packet = Packet(
         version=version,
