@@ -20,8 +20,16 @@ def _write(tmp_path: Path, features: list[dict[str, Any]]) -> str:
 
 
 def test_boundaries_are_set_and_route_points(tmp_path: Path, tree: Any) -> None:
-    path = _write(tmp_path, [{"type": "Feature", "properties": {"code": tree.town_a2.code},
-                              "geometry": square(121.0, 31.0, 0.1)}])
+    path = _write(
+        tmp_path,
+        [
+            {
+                "type": "Feature",
+                "properties": {"code": tree.town_a2.code},
+                "geometry": square(121.0, 31.0, 0.1),
+            }
+        ],
+    )
     call_command("import_geojson", path)
     invalidate_grid_index()
     found = locate(121.05, 31.05)
@@ -32,11 +40,19 @@ def test_boundaries_are_set_and_route_points(tmp_path: Path, tree: Any) -> None:
     ("feature", "message"),
     [
         ({"type": "Feature", "properties": {"code": "NOPE"}, "geometry": square(121, 31)}, "no org unit"),
-        ({"type": "Feature", "properties": {"code": "x"},
-          "geometry": {"type": "Polygon", "coordinates": [[[121, 31], [121.1, 31], [121, 31]]]}}, "GeoJSON"),
+        (
+            {
+                "type": "Feature",
+                "properties": {"code": "x"},
+                "geometry": {"type": "Polygon", "coordinates": [[[121, 31], [121.1, 31], [121, 31]]]},
+            },
+            "GeoJSON",
+        ),
     ],
 )
-def test_one_bad_feature_imports_nothing(tmp_path: Path, tree: Any, feature: dict[str, Any], message: str) -> None:
+def test_one_bad_feature_imports_nothing(
+    tmp_path: Path, tree: Any, feature: dict[str, Any], message: str
+) -> None:
     good = {"type": "Feature", "properties": {"code": tree.town_a2.code}, "geometry": square(121.0, 31.0)}
     before = tree.town_a2.geometry
     with pytest.raises(CommandError, match=message):

@@ -24,7 +24,10 @@ def _convert(geometry: dict[str, Any]) -> dict[str, Any]:
 
     if geometry["type"] == "Polygon":
         return {"type": "Polygon", "coordinates": [ring(r) for r in geometry["coordinates"]]}
-    return {"type": "MultiPolygon", "coordinates": [[ring(r) for r in poly] for poly in geometry["coordinates"]]}
+    return {
+        "type": "MultiPolygon",
+        "coordinates": [[ring(r) for r in poly] for poly in geometry["coordinates"]],
+    }
 
 
 class Command(BaseCommand):
@@ -32,10 +35,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("path")
-        parser.add_argument("--match", choices=["code", "name"], default="code",
-                            help="feature property that names the unit (default: code)")
+        parser.add_argument(
+            "--match",
+            choices=["code", "name"],
+            default="code",
+            help="feature property that names the unit (default: code)",
+        )
         parser.add_argument("--property", default=None, help="property to read (default: same as --match)")
-        parser.add_argument("--gcj02", action="store_true", help="the file is in GCJ-02 (Amap/Tencent): convert")
+        parser.add_argument(
+            "--gcj02", action="store_true", help="the file is in GCJ-02 (Amap/Tencent): convert"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         text = Path(options["path"]).read_text(encoding="utf-8")
