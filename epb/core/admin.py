@@ -13,7 +13,7 @@ from epb.core import audit
 from epb.core.models import AuditEntry, Department, HolidayOverride, OrgUnit, User
 
 
-class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditedAdmin(admin.ModelAdmin):
     """Saves and deletes from the admin leave audit entries with the operator as actor."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
@@ -48,7 +48,7 @@ class HolidayOverrideAdmin(AuditedAdmin):
 
 
 @admin.register(User)
-class EpbUserAdmin(UserAdmin):  # type: ignore[type-arg]
+class EpbUserAdmin(UserAdmin):
     list_display = ("username", "display_name", "role", "org_unit", "department", "is_active")
     list_filter = ("role", "is_active", "is_superuser")
     fieldsets = (
@@ -74,7 +74,7 @@ class EpbUserAdmin(UserAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ("at", "actor_label", "action", "object_repr")
     list_filter = ("action",)
     search_fields = ("actor_label", "object_repr", "action")
