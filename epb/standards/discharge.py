@@ -170,7 +170,7 @@ class LimitRow:
     def origin(self) -> tuple[str, str, str]:
         return (self.standard, self.class_id, self.reference)
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "item": self.item,
             "kind": self.kind,

@@ -106,7 +106,7 @@ class Exceedance:
     start: dt.datetime | None = None
     end: dt.datetime | None = None
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "item": self.item,
             "value": self.value,
@@ -120,7 +120,7 @@ class Exceedance:
             "basis": self.basis,
             "provisional": self.provisional,
             "assumed": list(self.assumed),
-            "limit": self.row.as_dict(),
+            "limit": self.row.to_dict(),
         }
 
 
@@ -413,12 +413,12 @@ def evaluate_record(obj: dict[str, Any]) -> dict[str, Any]:
         "standard": row0.standard if row0 else obj["standard"],
         "class": row0.class_id if row0 else obj["class"],
         "date": on.isoformat(),
-        "exceedances": [a.exceedance.as_dict() for a in results.values() if a.exceedance],
+        "exceedances": [a.exceedance.to_dict() for a in results.values() if a.exceedance],
         "results": {
             item: {
                 "status": a.status,
                 "value": a.value,
-                "limit": a.row.as_dict() if a.row else None,
+                "limit": a.row.to_dict() if a.row else None,
                 "provisional": a.provisional,
                 "assumed": list(a.assumed),
                 "reasons": list(a.reasons),

@@ -147,7 +147,7 @@ def test_exceedance_names_its_source_and_assumptions() -> None:
     assert exc.assumed == ("water_temp_c",)
     assert exc.ratio == pytest.approx(1.2)
     assert exc.start == start
-    out = exc.as_dict()
+    out = exc.to_dict()
     assert out["limit"]["standard"] == "GB 18918-2002" and out["assumed"] == ["water_temp_c"]
 
 
