@@ -117,7 +117,6 @@ class ValiditySettings:
     water_min_fraction: float = 0.75  # valid readings / readings expected while discharging
     zero_flow_as_stop: bool = True  # a slot with zero volume is no discharge: out of the count
     arithmetic_fallback: bool = True  # no flow data at all: arithmetic mean, labelled so
-    o2_cap_pct: float = DEFAULT_O2_CAP_PCT
 
 
 def flag_rule(code: str | None, settings: ValiditySettings | None = None) -> FlagRule:
