@@ -36,7 +36,7 @@ _HEADER_SPELLINGS = {key: key for key in _HEADER_KEYS} | {"Flag": "FLAG"}
 
 # How each field suffix is read. Anything else: a number when it parses as one, else text,
 # and a time when the suffix ends in "Time" (SampleTime, vendor CompleteTime …).
-_NUMBER, _TEXT, _TIME, _MAYBE_NUMBER = 0, 1, 2, 3
+_NUMBER, _MAYBE_NUMBER, _TEXT, _TIME, _ITEM = 0, 1, 2, 3, 4  # parse_cp tests "kind < 2" for numbers
 _SUFFIX_KIND: dict[str, int] = {
     **dict.fromkeys(
         ("Rtd", "Min", "Avg", "Max", "Cou", "ZsRtd", "ZsMin", "ZsAvg", "ZsMax")
@@ -96,7 +96,6 @@ def _split_careful(text: str) -> list[tuple[str, str, str]]:
 
 
 # key -> (code, suffix, kind); kind _ITEM for keys without '-'. Keys repeat across frames.
-_ITEM = -1
 _KEY_CACHE: dict[str, tuple[str, str, int]] = {}
 _KEY_CACHE_MAX = 8192
 
@@ -134,14 +133,11 @@ def parse_cp(
                 deviations.append(Deviation.MALFORMED_ITEM)
             continue
         info = cache.get(key)
-        code, suffix, kind = _key_info(key) if info is None else info
-        if kind == _ITEM:
-            if key in items:
-                deviations.append(Deviation.DUPLICATE_KEY)
-            items[key] = value
-            continue
+        if info is None:
+            info = _key_info(key)
+        code, suffix, kind = info
         parsed: FieldValue = value
-        if kind == _NUMBER or kind == _MAYBE_NUMBER:
+        if kind < 2:  # _NUMBER, _MAYBE_NUMBER: the hot path
             try:
                 number = float(value)
                 # float() also takes 'nan', 'inf' and '1_0': none of them is an HJ 212 number.
@@ -152,6 +148,11 @@ def parse_cp(
             except ValueError:
                 if kind == _NUMBER:
                     deviations.append(Deviation.NOT_NUMERIC)
+        elif kind == _ITEM:
+            if key in items:
+                deviations.append(Deviation.DUPLICATE_KEY)
+            items[key] = value
+            continue
         elif kind == _TIME:
             when = parse_time(value)
             if when is None:
@@ -363,7 +364,7 @@ def analyse(
     else:
         version = _guess_version(qn, mn, list(values))
 
-    packet = Packet(
+    packet = Packet.from_fields(
         version=version,
         qn=qn,
         st=known.get("ST"),

@@ -360,3 +360,11 @@ def test_decode_frame_takes_a_tail_and_rejects_non_frames() -> None:
 def test_frame_error_repr() -> None:
     error = error_of(seg("ST=32;CP=&&&&"))
     assert repr(error) == "FrameError('bad_header', 'no CN in the header')"
+
+
+def test_the_fast_constructor_fills_every_field() -> None:
+    import dataclasses
+
+    packet = decode("QN=1;ST=32;CN=2011;Flag=4;CP=&&&&")
+    assert set(vars(packet)) == {f.name for f in dataclasses.fields(Packet)}
+    assert Packet(**vars(packet)) == packet
