@@ -38,6 +38,7 @@ KINDS: dict[str, Kind] = {
     "drinking": Kind("epb.standards.records", "drinking_record", "surface drinking-water source compliance"),
     "noise": Kind("epb.standards.records", "noise_record", "GB 3096 zone limit, day/night, Lmax at night"),
     "gb3095": Kind("epb.standards.records", "gb3095_record", "GB 3095 limit by edition and phase"),
+    "discharge": Kind("epb.standards.discharge_judge", "evaluate_record", "exceedance of discharge limits"),
 }
 
 USAGE = """usage: epb evaluate KIND [--help]
