@@ -98,6 +98,7 @@ def _split_careful(text: str) -> list[tuple[str, str, str]]:
 # key -> (code, suffix, kind); kind _ITEM for keys without '-'. Keys repeat across frames.
 _KEY_CACHE: dict[str, tuple[str, str, int]] = {}
 _KEY_CACHE_MAX = 8192
+_KEY_CACHE_KEY_MAX = 40
 
 
 def _key_info(key: str) -> tuple[str, str, int]:
@@ -110,9 +111,10 @@ def _key_info(key: str) -> tuple[str, str, int]:
         if kind is None:
             kind = _TIME if suffix.endswith("Time") else _MAYBE_NUMBER
         info = (key[:dash], suffix, kind)
-    if len(_KEY_CACHE) >= _KEY_CACHE_MAX:
-        _KEY_CACHE.clear()
-    _KEY_CACHE[key] = info
+    if len(key) <= _KEY_CACHE_KEY_MAX:  # real keys are short; a peer must not fill memory
+        if len(_KEY_CACHE) >= _KEY_CACHE_MAX:
+            _KEY_CACHE.clear()
+        _KEY_CACHE[key] = info
     return info
 
 

@@ -45,9 +45,10 @@ def parse_time(text: str) -> datetime | None:
             )
         except (ValueError, OverflowError):  # month 13, or year 1 shifted below datetime.min
             value = None
-    if len(_CACHE) >= _CACHE_MAX:
-        _CACHE.clear()
-    _CACHE[text] = value
+    if len(text) <= 17:  # 14 digits, or 17 with milliseconds; longer texts are not kept
+        if len(_CACHE) >= _CACHE_MAX:
+            _CACHE.clear()
+        _CACHE[text] = value
     return value
 
 

@@ -287,6 +287,8 @@ def test_parse_time_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     for minute in range(5):
         assert parse_time(f"202406010{minute}0000") is not None
     assert len(_times._CACHE) <= 2
+    assert parse_time("20240601000000" + "9" * 50) is not None
+    assert all(len(text) <= 17 for text in _times._CACHE)
 
 
 def test_key_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -294,9 +296,10 @@ def test_key_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(_parse, "_KEY_CACHE_MAX", 2)
     monkeypatch.setattr(_parse, "_KEY_CACHE", {})
-    values, _ = parse_cp("a-Rtd=1;b-Rtd=2;c-Rtd=3;d-Rtd=4", [])
-    assert list(values) == ["a", "b", "c", "d"]
-    assert len(_parse._KEY_CACHE) <= 2
+    long_key = "x" * 100 + "-Rtd"
+    values, _ = parse_cp(f"a-Rtd=1;b-Rtd=2;c-Rtd=3;d-Rtd=4;{long_key}=5", [])
+    assert list(values) == ["a", "b", "c", "d", "x" * 100]
+    assert len(_parse._KEY_CACHE) <= 2 and long_key not in _parse._KEY_CACHE
 
 
 def test_data_time_is_beijing_time_stored_as_utc() -> None:
