@@ -229,7 +229,7 @@ def analyse(
     if "," in header_text:
         devs.append(Deviation.HEADER_SEPARATOR)
         header_text = header_text.replace(",", ";")
-    elif header_text and header_text[-1] != ";" and cp_at >= 0:
+    elif header_text.rstrip()[-1:] not in (";", "") and cp_at >= 0:
         devs.append(Deviation.HEADER_SEPARATOR)  # "Flag=5CP=&&"
     header: dict[str, str] = {}
     known: dict[str, str] = {}

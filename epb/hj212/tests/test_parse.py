@@ -52,8 +52,18 @@ def test_header_in_any_order_with_field_deviations() -> None:
                              "Flag": "5"}  # fmt: skip
 
 
-def test_missing_semicolon_before_cp() -> None:
-    assert decode("ST=32;CN=2011;Flag=4CP=&&&&").deviations == (Deviation.HEADER_SEPARATOR,)
+@pytest.mark.parametrize(
+    ("text", "deviations"),
+    [
+        ("ST=32;CN=2011;Flag=4CP=&&&&", (Deviation.HEADER_SEPARATOR,)),
+        ("ST=32;CN=2011;Flag=4; CP=&&&&", ()),
+        ("CP=&&&&", ()),
+    ],
+)
+def test_missing_semicolon_before_cp(text: str, deviations: tuple[Deviation, ...]) -> None:
+    raw = seg(text)
+    packet = decode_frame(raw) if "CN" in text else error_of(raw).partial
+    assert packet is not None and packet.deviations == deviations
 
 
 def test_header_keys_are_case_insensitive_and_unknown_keys_kept() -> None:
