@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from epb.lib.timeutil import require_aware
 from epb.standards import factors
 from epb.standards.validity import Sample, flag_rule
 
@@ -285,7 +286,9 @@ def detect(
         if _qualifies(kind, run, th):
             out.append(_episode(kind, run, th, False))
 
-    for s in sorted((Sample(*x) for x in samples), key=lambda x: x.time):
+    for s in sorted(
+        (Sample(require_aware(x[0], "sample time"), *x[1:]) for x in samples), key=lambda x: x.time
+    ):
         t, v = s.time, s.value
         if t in recent:
             if "duplicate_time" in active:
@@ -336,6 +339,7 @@ def detect(
             del recent[old]
 
     if now is not None:
+        require_aware(now, "now")
         for kind in [k for k, r in runs.items() if now - r.last > th.gap]:
             close(kind)
         if "offline" in active and last_time is not None and now - last_time > th.offline_after:

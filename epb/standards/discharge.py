@@ -14,7 +14,8 @@ type …); a factor's rows together make a :class:`Limit`, which picks its row p
 * per-outlet overrides (permit limits) replace the standard's rows while in force; where a national
   and a local standard both apply, :func:`strictest` keeps the stricter row per factor and context.
 
-The judgement of values against these limits is in ``discharge_judge``.
+The judgement of values against these limits is in ``discharge_judge`` (:func:`judge` here
+delegates to it).
 """
 
 from __future__ import annotations
@@ -25,9 +26,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from epb.standards import factors
+
+if TYPE_CHECKING:
+    from epb.standards.discharge_judge import Exceedance, ValueRecord
 
 __all__ = [
     "Basis",
@@ -41,6 +45,7 @@ __all__ = [
     "apply_overrides",
     "class_for",
     "evaluate_when",
+    "judge",
     "limits_for",
     "standard_info",
     "standards",
@@ -487,3 +492,12 @@ def apply_overrides(
             )
         out[item] = Limit(item, tuple(rows))
     return out
+
+
+def judge(
+    value_record: ValueRecord, limit: Limit | None, context: Context | None = None
+) -> Exceedance | None:
+    """The exceedance of one value, or None; see ``discharge_judge.judge`` and ``assess`` for the rules."""
+    from epb.standards.discharge_judge import judge as _judge  # the judge imports this module
+
+    return _judge(value_record, limit, context)

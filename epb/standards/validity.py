@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal, NamedTuple
 
-from epb.lib.timeutil import beijing_date, month_bounds
+from epb.lib.timeutil import beijing_date, month_bounds, require_aware
 from epb.standards.flue_gas import DEFAULT_O2_CAP_PCT, convert_o2
 
 __all__ = [
@@ -224,6 +224,7 @@ def _aggregate(
 ) -> Aggregate:
     """Arithmetic mean over slots; valid with ≥ ``min_valid`` valid slots. A period that would
     have been valid but for stop time (valid + stopped ≥ min_valid) is a stopped period."""
+    require_aware(start, "period start")
     slots = _first_per_slot(samples, start, end, interval)
     flags: Counter[str] = Counter()
     values: list[float] = []
@@ -279,8 +280,11 @@ def hourly_from_realtime(
     settings: ValiditySettings | None = None,
 ) -> Aggregate:
     """CEMS hourly value from realtime (2011) data: minutes first (valid with
-    ≥ min(``realtime_min_per_minute``, values the interval allows) valid values), then the hour."""
+    ≥ min(``realtime_min_per_minute``, values the interval allows) valid values), then the hour.
+    A realtime interval of a minute or more makes each value cover its interval, as minute data."""
     s = settings or ValiditySettings()
+    if rtd_interval >= dt.timedelta(minutes=1):
+        return hourly_gas(samples, hour_start, replace(s, minute_interval=rtd_interval))
     per_minute = max(1, dt.timedelta(minutes=1) // rtd_interval)
     need = min(s.realtime_min_per_minute, per_minute)
     by_minute: dict[int, list[Sample]] = {}
@@ -364,6 +368,7 @@ def flow_weighted_mean(
     ≥ ``water_min_fraction`` of the remaining slots (or ``min_valid``) holding a valid, weighted
     reading. With no volume at all the arithmetic mean is used if ``arithmetic_fallback``."""
     s = settings or ValiditySettings()
+    require_aware(start, "period start")
     slot = s.water_cycle
     read = _first_per_slot(readings, start, end, slot)
     vol: dict[int, float] = {}

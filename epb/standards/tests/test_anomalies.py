@@ -228,3 +228,10 @@ def test_defaults_for(
 ) -> None:
     th = an.defaults_for(factor, series_kind, **kw)  # type: ignore[arg-type]
     assert {k: getattr(th, k) for k in expected} == expected
+
+
+def test_naive_times_are_refused() -> None:
+    with pytest.raises(ValueError, match="naive"):
+        an.detect([Sample(dt.datetime(2026, 5, 1, 10), 1.0, "N")], GAS)
+    with pytest.raises(ValueError, match="naive"):
+        an.detect([], GAS, now=dt.datetime(2026, 5, 1, 10))

@@ -399,3 +399,12 @@ def test_every_row_is_well_formed() -> None:
                 if std["medium"] == "gas" and row["unit"] == "mg/m3":
                     assert row["reference_o2_pct"] in {3, 3.5, 6, 9, 15}, row
     assert rows == 330  # the reference's 317 rows, split by unit type (13) where the O2 differs
+
+
+def test_judge_is_reachable_from_the_limits_module() -> None:
+    from epb.standards.discharge_judge import ValueRecord
+
+    limits = d.limits_for("GB18918", "1B", D(2026, 5, 1))
+    exc = d.judge(ValueRecord("w21003", 9.0, "daily_mean"), limits["w21003"], {"water_temp_c": 20})
+    assert exc is not None and exc.limit_max == 8
+    assert d.judge(ValueRecord("w21003", 9.0, "daily_mean"), limits["w21003"], {"water_temp_c": 10}) is None

@@ -396,3 +396,18 @@ def test_cross_check_tolerance_is_a_setting() -> None:
 def test_check_converted(device: float, o2: float, ok: bool, kind: str) -> None:
     result = v.check_converted(device, 100.0, o2, 6.0)
     assert (result.ok, result.kind) == (ok, kind)
+
+
+@pytest.mark.parametrize(("n_valid", "status"), [(23, "valid"), (22, "invalid")])
+def test_hourly_from_realtime_every_two_minutes(n_valid: int, status: str) -> None:
+    step = dt.timedelta(minutes=2)  # each value covers 2 minutes: 23 values = 46 minutes
+    samples = [Sample(H0 + i * step, 5.0, "N" if i < n_valid else "D") for i in range(30)]
+    assert v.hourly_from_realtime(samples, H0, step).status == status
+
+
+def test_naive_times_are_refused() -> None:
+    naive = dt.datetime(2026, 5, 1, 8)
+    with pytest.raises(ValueError, match="naive"):
+        v.hourly_gas([], naive)
+    with pytest.raises(ValueError, match="naive"):
+        v.daily_water([], [], naive)
