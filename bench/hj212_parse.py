@@ -119,7 +119,7 @@ def measure(
         best = min(best, time.perf_counter() - began)
         assert decoded == len(frames), (decoded, len(frames))
     print(
-        f"{name:<34} {len(frames):>7} {size / len(frames):>8.0f} B {len(frames) / best:>12,.0f} frames/s "
+        f"{name:<40} {len(frames):>7} {size / len(frames):>8.0f} B {len(frames) / best:>12,.0f} frames/s "
         f"{size / best / 1e6:>7.1f} MB/s"
     )
 
@@ -131,7 +131,7 @@ def main() -> None:
     count = 4000 if args.quick else 20000
     rng = random.Random(212)
     print(f"Python {sys.version.split()[0]}, one core; best of 3 runs\n")
-    print(f"{'mix':<34} {'frames':>7} {'avg size':>10} {'':>12}")
+    print(f"{'mix':<40} {'frames':>7} {'avg size':>10}")
     mixes: list[tuple[str, Callable[[random.Random, int], bytes], Callable[[str], bytes | None] | None]] = [
         ("realtime 2011 (2017)", realtime, None),
         ("minute/hour 2051/2061 Cou/Min/Avg/Max", hourly, None),
