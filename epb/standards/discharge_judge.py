@@ -163,7 +163,12 @@ def assess(
         reasons.append("substituted value")
     if record.marked:
         reasons.append("inside a marked period")
-    if record.flag is not None and not flag_rule(record.flag).valid:
+    rule = flag_rule(record.flag) if record.flag is not None else None
+    if rule is not None and rule.over_range:
+        reasons.append(
+            f"flag {record.flag}: at or above the instrument range (over-range alarm; review the range)"
+        )
+    elif rule is not None and not rule.valid:
         reasons.append(f"flag {record.flag} is not valid")
     if reasons:
         return Assessment(item, "not_judged", reasons=tuple(reasons))

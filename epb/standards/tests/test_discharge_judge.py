@@ -178,6 +178,12 @@ def test_provisional_on_a_finer_basis() -> None:
     assert not b.provisional
 
 
+def test_over_range_flag_is_not_judged_but_explained() -> None:
+    a = j.assess(R("w01018", 999.0, "daily_mean", flag="T"), limit("GB18918", "1A", "w01018"))
+    assert a.status == "not_judged"
+    assert "instrument range" in a.reasons[0]
+
+
 def test_undetected_without_detection_limit_is_flagged_assumed() -> None:
     a = j.assess(R("anilines", 0.01, "daily_mean"), limit("GB4287", "T2-direct", "anilines"))
     assert a.assumed == ("detection_limit",)
