@@ -1,0 +1,494 @@
+"""Storing a batch of received frames: one synchronous function, testable without sockets.
+
+The receiver (or, in scaled mode, ``epb writer``) hands ``store_batch`` the frames that arrived
+within one group-commit window. In one transaction it writes every frame as evidence
+(``RawFrame``), every data packet of a registered device with the right PW as a ``Reading``
+(once per MN, CN, DataTime and part: resends are not stored twice), unknown MNs and wrong PWs
+to the quarantine, the devices' live status (one update per device per batch, never per
+packet), and the devices' answers to centre commands. Only when this function has returned
+may the receiver acknowledge the batch's packets. Hooks registered with
+``register_batch_hook`` run after the commit.
+
+The hot path writes with ``executemany`` and plain SQL (the same statements on SQLite and
+PostgreSQL except where noted), because Django's ORM costs several times more per row here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from epb.hj212 import BadFrame, Packet, Profile
+from epb.monitoring import rules
+from epb.monitoring.choices import DataKind, FrameOutcome, QuarantineReason
+
+logger = logging.getLogger("epb.monitoring.ingest")
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """One frame as it arrived: when (``time.time()``), from where, and what the codec made of it."""
+
+    received: float
+    peer: str
+    event: Packet | BadFrame
+
+
+# ---------------------------------------------------------------------------- the directory
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceEntry:
+    id: int
+    mn: str
+    pw: str
+    active: bool
+    flow_unit: str
+    profile: Profile
+    key: bytes | None
+
+
+class Directory:
+    """The registry as the gateway needs it: MN → device, PW, profile, SM4 key.
+
+    Read from the event loop (``key_for`` / ``profile_for`` for the decoder, plain dict reads)
+    and refreshed from the database in the storage thread (``refresh``, ``lookup``), which
+    swaps whole dicts so readers never see a half-built one.
+    """
+
+    def __init__(self) -> None:
+        self._by_mn: dict[str, DeviceEntry] = {}
+        self._stamp: datetime | None = None
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._by_mn)
+
+    def get(self, mn: str | None) -> DeviceEntry | None:
+        return self._by_mn.get(mn) if mn is not None else None
+
+    def key_for(self, mn: str) -> bytes | None:
+        entry = self._by_mn.get(mn)
+        return entry.key if entry is not None else None
+
+    def profile_for(self, mn: str) -> Profile | None:
+        entry = self._by_mn.get(mn)
+        return entry.profile if entry is not None else None
+
+    @staticmethod
+    def _entry(device: Any) -> DeviceEntry:
+        return DeviceEntry(
+            id=device.pk,
+            mn=device.mn,
+            pw=device.pw,
+            active=device.is_active,
+            flow_unit=device.flow_unit,
+            profile=rules.profile_for_device(
+                version=device.version,
+                crc_variants=list(device.crc_variants or []),
+                accept_lowercase_crc=device.accept_lowercase_crc,
+                accept_length_mismatch=device.accept_length_mismatch,
+            ),
+            key=rules.sm4_key_bytes(device.sm4_key),
+        )
+
+    def _merge(self, devices: Iterable[Any]) -> int:
+        with self._lock:
+            by_mn = dict(self._by_mn)
+            changed = 0
+            for device in devices:
+                entry = self._entry(device)
+                # A device whose MN was changed must no longer answer to the old one.
+                for mn, old in list(by_mn.items()):
+                    if old.id == entry.id and mn != entry.mn:
+                        del by_mn[mn]
+                by_mn[entry.mn] = entry
+                changed += 1
+                if self._stamp is None or device.updated_at > self._stamp:
+                    self._stamp = device.updated_at
+            self._by_mn = by_mn
+        return changed
+
+    def refresh(self) -> int:
+        """Load the registry (all of it the first time, then what changed); returns rows read."""
+        from epb.monitoring.models import Device
+
+        qs = Device.objects.all()
+        if self._stamp is not None:
+            qs = qs.filter(updated_at__gte=self._stamp)
+        return self._merge(qs)
+
+    def lookup(self, mns: Iterable[str]) -> None:
+        """Read MNs the directory does not know yet (a device registered a moment ago)."""
+        from epb.monitoring.models import Device
+
+        missing = {mn for mn in mns if mn and mn not in self._by_mn}
+        if missing:
+            self._merge(Device.objects.filter(mn__in=missing))
+
+
+# ---------------------------------------------------------------------------- hooks
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReading:
+    device_id: int
+    cn: int
+    data_time: datetime
+    part: int
+    data: dict[str, dict[str, Any]]
+
+
+@dataclass
+class StoredBatch:
+    """What a committed batch stored. ``readings`` includes resends (already stored before), so
+    hooks must be idempotent — alarm evaluation by state change is."""
+
+    readings: list[StoredReading] = field(default_factory=list)
+    device_ids: set[int] = field(default_factory=set)
+
+
+BatchHook = Callable[[StoredBatch], None]
+_HOOKS: list[BatchHook] = []
+
+
+def register_batch_hook(hook: BatchHook) -> None:
+    """Run ``hook(batch)`` after every committed batch (in the storage thread or writer).
+
+    Keep it quick (enqueue a task for anything slow); an exception is logged and never
+    affects the acknowledgements, which have been sent already.
+    """
+    if hook not in _HOOKS:
+        _HOOKS.append(hook)
+
+
+def unregister_batch_hook(hook: BatchHook) -> None:
+    if hook in _HOOKS:
+        _HOOKS.remove(hook)
+
+
+def _run_hooks(batch: StoredBatch) -> None:
+    for hook in list(_HOOKS):
+        try:
+            hook(batch)
+        except Exception:
+            logger.exception("batch hook %r failed", hook)
+
+
+# ---------------------------------------------------------------------------- the batch
+
+
+@dataclass
+class BatchResult:
+    frames: int = 0
+    readings: int = 0
+    quarantined: int = 0
+    rejected: int = 0
+    answers: int = 0
+
+
+@dataclass
+class _Status:
+    seen: datetime
+    peer: str
+    frames: int = 0
+    rejected: int = 0
+    data_at: datetime | None = None
+    last_cn: int | None = None
+    kinds: dict[int, datetime] = field(default_factory=dict)
+
+
+@dataclass
+class _Quarantine:
+    mn: str
+    device_id: int | None
+    reason: str
+    first: datetime
+    last: datetime
+    peer: str
+    st: str
+    cn: str
+    pw: str
+    frames: int = 0
+
+
+_STATUS_COLUMN = {
+    DataKind.REALTIME: "realtime_at",
+    DataKind.MINUTE: "minute_at",
+    DataKind.HOUR: "hour_at",
+    DataKind.DAY: "day_at",
+}
+
+INSERT_RAW = (
+    "INSERT INTO monitoring_rawframe (received_at, peer, mn, device_id, cn, outcome, error, raw) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+)
+INSERT_READING = (
+    "INSERT INTO monitoring_reading (device_id, cn, data_time, part, received_at, data, resent) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
+)
+UPSERT_QUARANTINE = (
+    "INSERT INTO monitoring_quarantineentry "
+    "(mn, device_id, reason, first_at, last_at, frames, last_peer, last_st, last_cn, last_pw, resolved_at) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, NULL) "
+    "ON CONFLICT (mn) DO UPDATE SET device_id = excluded.device_id, reason = excluded.reason, "
+    "last_at = excluded.last_at, frames = monitoring_quarantineentry.frames + excluded.frames, "
+    "last_peer = excluded.last_peer, last_st = excluded.last_st, last_cn = excluded.last_cn, "
+    "last_pw = excluded.last_pw, resolved_at = NULL"
+)
+# The newest of a column and a parameter, NULLs ignored: SQLite's two-argument max() is NULL
+# if either is, PostgreSQL's GREATEST ignores NULLs.
+_NEWEST = {
+    "sqlite": "max(coalesce({c}, %s), coalesce(%s, {c}))",
+    "postgresql": "GREATEST({c}, %s::timestamptz)",
+}
+
+
+def _status_sql(vendor: str) -> tuple[str, int]:
+    newest = _NEWEST.get(vendor, _NEWEST["sqlite"])
+    columns = ["last_seen_at", "last_data_at", "realtime_at", "minute_at", "hour_at", "day_at"]
+    sets = [f"{c} = {newest.format(c=c)}" for c in columns]
+    sets += [
+        "last_peer = %s",
+        "frames = frames + %s",
+        "rejected = rejected + %s",
+        "last_cn = coalesce(%s, last_cn)",
+    ]
+    sql = "UPDATE monitoring_devicestatus SET " + ", ".join(sets) + " WHERE device_id = %s"  # noqa: S608
+    return sql, newest.count("%s")
+
+
+def _mn(text: str | None) -> str:
+    return (text or "")[:64]
+
+
+def _cn(text: str | None) -> int | None:
+    return int(text) if text and len(text) <= 4 and text.isdigit() else None
+
+
+_prepared: set[int] = set()
+
+
+def prepare_connection() -> None:
+    """Per-connection set-up of the storage connection.
+
+    On SQLite the project default ``synchronous=NORMAL`` survives a process crash but may lose
+    the last commits on power loss; an acknowledged packet must survive both, so the storage
+    connection commits with ``synchronous=FULL`` (``HJ212_SQLITE_SYNCHRONOUS``).
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return  # (the pragma cannot change inside a transaction: a caller's, or a test's)
+    connection.ensure_connection()
+    raw = connection.connection
+    if id(raw) in _prepared:
+        return
+    mode = str(getattr(settings, "HJ212_SQLITE_SYNCHRONOUS", "FULL")).upper()
+    if mode in {"OFF", "NORMAL", "FULL", "EXTRA"}:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA synchronous={mode}")
+    _prepared.add(id(raw))
+
+
+def store_batch(records: Sequence[Inbound], directory: Directory, *, evidence: bool = True) -> BatchResult:
+    """Store one batch durably (see the module documentation). Raises if nothing was stored.
+
+    ``evidence=False`` skips the raw-frame rows: for frames that are already kept (a replay
+    from the quarantine).
+    """
+    from epb.monitoring import commands
+
+    result = BatchResult(frames=len(records))
+    if not records:
+        return result
+    prepare_connection()
+    directory.lookup(
+        {r.event.mn for r in records if isinstance(r.event, Packet) and r.event.mn}
+        | {
+            r.event.partial.mn
+            for r in records
+            if isinstance(r.event, BadFrame) and r.event.partial is not None and r.event.partial.mn
+        }
+    )
+
+    adapt = connection.ops.adapt_datetimefield_value
+    raw_rows: list[tuple[Any, ...]] = []
+    reading_rows: list[tuple[Any, ...]] = []
+    statuses: dict[int, _Status] = {}
+    quarantine: dict[str, _Quarantine] = {}
+    answers: list[tuple[int, str, str, int | None, datetime]] = []
+    time_requests: set[int] = set()
+    stored = StoredBatch()
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    when_cache: dict[float, datetime] = {}
+
+    for record in records:
+        when = when_cache.get(record.received)
+        if when is None:
+            when = when_cache[record.received] = datetime.fromtimestamp(record.received, UTC)
+        event = record.event
+        if isinstance(event, BadFrame):
+            partial = event.partial
+            mn = _mn(partial.mn if partial is not None else None)
+            entry = directory.get(mn)
+            error = f"{event.error.code.value}: {event.error.message}"
+            raw_rows.append(
+                (
+                    adapt(when),
+                    record.peer,
+                    mn,
+                    entry.id if entry else None,
+                    _cn(partial.cn if partial else None),
+                    FrameOutcome.REJECTED,
+                    error,
+                    event.raw,
+                )
+            )
+            result.rejected += 1
+            if entry is not None:
+                status = statuses.get(entry.id)
+                if status is None:
+                    status = statuses[entry.id] = _Status(when, record.peer)
+                status.rejected += 1
+            continue
+
+        packet = event
+        mn = _mn(packet.mn)
+        entry = directory.get(mn) if mn else None
+        cn = _cn(packet.cn)
+        reason = None
+        if not mn:
+            reason = QuarantineReason.NO_MN
+        elif entry is None:
+            reason = QuarantineReason.UNKNOWN_MN
+        elif not entry.active:
+            reason = QuarantineReason.INACTIVE
+        elif not rules.pw_matches(entry.pw, packet.pw):
+            reason = QuarantineReason.WRONG_PW
+        if reason is not None:
+            raw_rows.append(
+                (
+                    adapt(when),
+                    record.peer,
+                    mn,
+                    entry.id if entry else None,
+                    cn,
+                    FrameOutcome.QUARANTINED,
+                    "",
+                    packet.raw,
+                )
+            )
+            q = quarantine.get(mn)
+            if q is None:
+                q = quarantine[mn] = _Quarantine(
+                    mn, entry.id if entry else None, reason, when, when, record.peer, "", "", ""
+                )
+            q.frames += 1
+            q.reason = reason
+            q.last = max(q.last, when)
+            q.peer, q.st, q.cn, q.pw = (
+                record.peer,
+                (packet.st or "")[:8],
+                (packet.cn or "")[:8],
+                (packet.pw or "")[:64],
+            )
+            result.quarantined += 1
+            continue
+
+        assert entry is not None
+        status = statuses.get(entry.id)
+        if status is None:
+            status = statuses[entry.id] = _Status(when, record.peer)
+        status.frames += 1
+        if when >= status.seen:
+            status.seen, status.peer = when, record.peer
+        role = rules.role_of(packet)
+        outcome = FrameOutcome.OTHER
+        if role is rules.Role.DATA:
+            assert cn is not None and packet.data_time is not None
+            outcome = FrameOutcome.DATA
+            part = (packet.pno or 0) if packet.has_subpackets else 0
+            data = rules.stored_data(packet.values, flow_unit=entry.flow_unit)
+            reading_rows.append(
+                (entry.id, cn, adapt(packet.data_time), part, adapt(when), dumps(data), packet.rf)
+            )
+            stored.readings.append(StoredReading(entry.id, cn, packet.data_time, part, data))
+            result.readings += 1
+            status.last_cn = cn
+            if status.data_at is None or when > status.data_at:
+                status.data_at = when
+            if cn in _STATUS_COLUMN:
+                newest = status.kinds.get(cn)
+                if newest is None or packet.data_time > newest:
+                    status.kinds[cn] = packet.data_time
+        elif role is rules.Role.HEARTBEAT:
+            outcome = FrameOutcome.HEARTBEAT
+        elif role is rules.Role.ANSWER:
+            outcome = FrameOutcome.INTERACTION
+            qn = rules.answer_qn(packet)
+            if qn and packet.cn:
+                rtn = packet.qn_rtn if packet.cn == "9011" else packet.exe_rtn
+                answers.append((entry.id, packet.cn, qn, rtn, when))
+        elif role is rules.Role.TIME_REQUEST:
+            time_requests.add(entry.id)
+        raw_rows.append((adapt(when), record.peer, mn, entry.id, cn, outcome, "", packet.raw))
+
+    status_sql, n_newest = _status_sql(connection.vendor)
+    status_rows = []
+    for device_id, s in statuses.items():
+        params: list[Any] = []
+        for value in (
+            s.seen,
+            s.data_at,
+            s.kinds.get(DataKind.REALTIME),
+            s.kinds.get(DataKind.MINUTE),
+            s.kinds.get(DataKind.HOUR),
+            s.kinds.get(DataKind.DAY),
+        ):
+            params += [adapt(value) if value is not None else None] * n_newest
+        params += [s.peer, s.frames, s.rejected, s.last_cn, device_id]
+        status_rows.append(params)
+    stored.device_ids = set(statuses)
+
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            if raw_rows and evidence:
+                cursor.executemany(INSERT_RAW, raw_rows)
+            if reading_rows:
+                cursor.executemany(INSERT_READING, reading_rows)
+            if status_rows:
+                cursor.executemany(status_sql, status_rows)
+            if quarantine:
+                cursor.executemany(
+                    UPSERT_QUARANTINE,
+                    [
+                        (
+                            q.mn,
+                            q.device_id,
+                            q.reason,
+                            adapt(q.first),
+                            adapt(q.last),
+                            q.frames,
+                            q.peer,
+                            q.st,
+                            q.cn,
+                            q.pw,
+                        )
+                        for q in quarantine.values()
+                    ],
+                )
+        for device_id, cn_text, qn, rtn, when in answers:
+            if commands.record_answer(device_id, cn_text, qn, rtn, when):
+                result.answers += 1
+        for device_id in time_requests:
+            commands.request_time_calibration(device_id)
+        if _HOOKS and (stored.readings or stored.device_ids):
+            transaction.on_commit(lambda: _run_hooks(stored))
+    return result
