@@ -1,0 +1,98 @@
+"""Every write of the 12369 centre, in one place: keyword-only ``actor``, one transaction, audited.
+
+Split by sub-domain (intake, handling, replies, leaders, periods, config, verification); the
+names below are the public surface views, the API, Open311, tasks and demo data use.
+"""
+
+from epb.complaints.services.handling import (
+    accept,
+    add_note,
+    assign,
+    decide_extension,
+    decline,
+    link,
+    may_see_contact,
+    merge,
+    publish,
+    record_hearing,
+    request_extension,
+    route,
+    set_flags,
+    transfer,
+    view_contact,
+)
+from epb.complaints.services.intake import (
+    ContactData,
+    IntakeData,
+    auto_route,
+    detect_repeats,
+    duplicate_candidates,
+    escalate_if_needed,
+    submit,
+    validate,
+)
+from epb.complaints.services.leaders import (
+    assign_leader,
+    carry_over,
+    close_leader_case,
+    complete_action,
+    delist,
+    extend_deadline,
+    instruct,
+    list_case,
+    record_reception,
+    schedule_reception,
+)
+from epb.complaints.services.periods import generate_daily_reports, save_period
+from epb.complaints.services.replies import (
+    decide_review,
+    record_callback,
+    rehandle,
+    request_review,
+    save_reply,
+    sign_reply,
+)
+
+__all__ = [
+    "ContactData",
+    "IntakeData",
+    "accept",
+    "add_note",
+    "assign",
+    "assign_leader",
+    "auto_route",
+    "carry_over",
+    "close_leader_case",
+    "complete_action",
+    "decide_extension",
+    "decide_review",
+    "decline",
+    "delist",
+    "detect_repeats",
+    "duplicate_candidates",
+    "escalate_if_needed",
+    "extend_deadline",
+    "generate_daily_reports",
+    "instruct",
+    "link",
+    "list_case",
+    "may_see_contact",
+    "merge",
+    "publish",
+    "record_callback",
+    "record_hearing",
+    "record_reception",
+    "rehandle",
+    "request_extension",
+    "request_review",
+    "route",
+    "save_period",
+    "save_reply",
+    "schedule_reception",
+    "set_flags",
+    "sign_reply",
+    "submit",
+    "transfer",
+    "validate",
+    "view_contact",
+]

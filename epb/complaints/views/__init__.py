@@ -1,0 +1,1 @@
+"""Views of the centre: thin; every write goes through ``epb.complaints.services``."""
