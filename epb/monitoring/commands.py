@@ -71,7 +71,7 @@ def _move(
     *,
     action: str,
     actor_label: str = RECEIVER_LABEL,
-    note: str = "",
+    log_note: str = "",
     **changes: Any,
 ) -> bool:
     """Compare-and-set the command from ``expected`` to ``changes``; log it when it moved."""
@@ -79,11 +79,12 @@ def _move(
         moved = Command.objects.filter(pk=command.pk, state=expected).update(**changes)
         if not moved:
             return False
-        before = {name: getattr(command, name) for name in changes}
+        before = audit.snapshot(command)
         for name, value in changes.items():
             setattr(command, name, value)
+        after = audit.snapshot(command)
         audit.log(
-            action, command, actor=None, actor_label=actor_label, before=before, after=changes, note=note
+            action, command, actor=None, actor_label=actor_label, before=before, after=after, note=log_note
         )
     return True
 
@@ -218,7 +219,6 @@ def dispatch(connected: Collection[str], receiver: str, now: datetime) -> list[O
                 claimed_by=receiver[:100],
                 attempts=1,
                 sent_at=now,
-                note="",
             )
             if claimed:
                 out.append(Outgoing(device.mn, build_frame(command, device, now), command.pk))
