@@ -9,7 +9,16 @@ from django.utils.translation import gettext_lazy as _
 
 from epb.core.audit import AuditedModel
 from epb.core.visibility import Scope, VisibleQuerySet
-from epb.enterprises.choices import EnterpriseStatus, OutletKind, SourceClass
+from epb.enterprises.choices import (
+    ContactRole,
+    EnterpriseFlag,
+    EnterpriseStatus,
+    LicenceKind,
+    LicenceState,
+    LicenceStatus,
+    OutletKind,
+    SourceClass,
+)
 
 
 def validate_uscc(value: str) -> None:
@@ -65,6 +74,19 @@ class Enterprise(AuditedModel):
 
         return reverse("enterprises:detail", args=[self.pk])
 
+    def get_api_url(self) -> str:
+        return f"/api/v1/enterprises/{self.pk}"
+
+    def flag_labels(self) -> list[str]:
+        labels = dict(EnterpriseFlag.choices)
+        return [str(labels.get(flag, flag)) for flag in self.flags or []]
+
+    @property
+    def is_industrial(self) -> bool:
+        from epb.enterprises.rules import is_industrial
+
+        return is_industrial(self.industry_code)
+
 
 class Outlet(AuditedModel):
     """A discharge outlet (排放口) of an enterprise, water or gas, with the standard it is judged against."""
@@ -101,3 +123,100 @@ class Outlet(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.enterprise.name} {self.code} {self.name}"
+
+
+class Licence(AuditedModel):
+    """A licence or permit held by an enterprise (排污许可证, 环评批复, 验收 …) with its validity.
+
+    The stored ``status`` records acts of the bureau (suspension, revocation, cancellation);
+    whether a valid licence is expiring or expired follows from the dates (``state``).
+    """
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="licences", verbose_name=_("企业")
+    )
+    kind = models.CharField(_("证照类型"), max_length=32, choices=LicenceKind.choices)
+    number = models.CharField(_("证书编号"), max_length=64)
+    issuer = models.CharField(_("发证机关"), max_length=100, blank=True)
+    issued_on = models.DateField(_("发证日期"), null=True, blank=True)
+    expires_on = models.DateField(_("有效期至"), null=True, blank=True, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=LicenceStatus.choices, default=LicenceStatus.VALID
+    )
+    scope = models.TextField(_("许可事项"), blank=True)
+    # Expiry warnings already sent, as day thresholds (90, 60 …), so none is sent twice.
+    warnings_sent = models.JSONField(default=list, blank=True)
+
+    jurisdiction = Scope(org_unit="enterprise__grid", enterprise="enterprise")
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enterprise__name", "kind", "-issued_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "number"], name="unique_licence_number"),
+            models.CheckConstraint(
+                condition=models.Q(expires_on__isnull=True)
+                | models.Q(issued_on__isnull=True)
+                | models.Q(expires_on__gte=models.F("issued_on")),
+                name="licence_expires_after_issue",
+            ),
+        ]
+        verbose_name = _("许可证照")
+        verbose_name_plural = _("许可证照")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+    def clean(self) -> None:
+        if self.issued_on and self.expires_on and self.expires_on < self.issued_on:
+            raise ValidationError({"expires_on": _("有效期至不能早于发证日期")})
+
+    def state(self, today: object = None) -> LicenceState:
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from epb.enterprises.conf import warning_days
+        from epb.enterprises.rules import licence_state
+
+        day = today if isinstance(today, dt.date) else timezone.localdate()
+        return licence_state(self.status, self.expires_on, day, max(warning_days()))
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("enterprises:licence_edit", args=[self.pk])
+
+    def get_api_url(self) -> str:
+        return f"/api/v1/enterprises/licences/{self.pk}"
+
+
+class Contact(AuditedModel):
+    """A person to reach at the enterprise; shown to its supervisors and to the enterprise only."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("企业")
+    )
+    role = models.CharField(
+        _("身份"), max_length=16, choices=ContactRole.choices, default=ContactRole.OFFICER
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    title = models.CharField(_("职务"), max_length=50, blank=True)
+    phone = models.CharField(_("电话"), max_length=30, blank=True)
+    mobile = models.CharField(_("手机"), max_length=20, blank=True)
+    email = models.EmailField(_("电子邮件"), blank=True)
+    is_active = models.BooleanField(_("在职"), default=True)
+
+    jurisdiction = Scope(org_unit="enterprise__grid", enterprise="enterprise")
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enterprise__name", "role", "name"]
+        verbose_name = _("企业联系人")
+        verbose_name_plural = _("企业联系人")
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_role_display()}）"
+
+    def get_api_url(self) -> str:
+        return f"/api/v1/enterprises/contacts/{self.pk}"
