@@ -30,7 +30,7 @@ from epb.complaints.schemas import (
     SupervisionOut,
     TypeOut,
 )
-from epb.complaints.services.handling import due_dates
+from epb.complaints.services.handling import due_dates, masked_description
 from epb.complaints.views.common import me
 from epb.core.models import Department, OrgUnit, User
 from epb.core.visibility import get_visible_or_404
@@ -177,7 +177,7 @@ def get_complaint(request: HttpRequest, complaint_id: int) -> object:
     complaint = _get(request, complaint_id)
     return {
         **ComplaintOut.from_orm(complaint).dict(),
-        "description": complaint.description,
+        "description": masked_description(complaint),
         "public_summary": complaint.public_summary,
         "accepted_at": complaint.accepted_at,
         "replied_at": complaint.replied_at,

@@ -41,7 +41,7 @@ from epb.complaints import rules, services
 from epb.complaints.choices import Channel, Kind, ReplyStatus, Status
 from epb.complaints.conf import setting
 from epb.complaints.models import Complaint, PollutionType
-from epb.complaints.services.handling import due_dates
+from epb.complaints.services.handling import due_dates, masked_description
 from epb.core.attachments import attachments_of
 from epb.core.models import ApiToken, User
 from epb.lib.codes import check_tracking_code
@@ -302,7 +302,7 @@ def _request_data(case: Complaint, *, full: bool) -> dict[str, Any]:
     due = [d for d in due_dates(case).values() if d is not None]
     closed = rules.open311_status(case.status) == "closed"
     if full:
-        description = case.description
+        description = masked_description(case)
         address = case.address or (case.grid.full_name() if case.grid else "")
         lat, lon = case.latitude, case.longitude
     else:

@@ -45,6 +45,29 @@ ACTIONS: Mapping[str, frozenset[str]] = {
 }
 
 
+ACTION_LABELS: Mapping[str, str] = {
+    "route": "分派属地",
+    "accept": "受理",
+    "decline": "不予受理",
+    "transfer": "移送",
+    "merge": "并案",
+    "assign": "指定承办人",
+    "note": "内部记录",
+    "flags": "性质与紧急程度",
+    "leader_case": "领导包案",
+    "link": "关联重复件",
+    "reply": "答复",
+    "extension_request": "申请延期",
+    "extension_decide": "延期审批",
+    "hearing": "听证会办",
+    "publish": "公开",
+    "sign": "领导审签",
+    "callback": "回访",
+    "review_request": "复查复核申请",
+    "review_decide": "复查复核决定",
+}
+
+
 def allowed_actions(status: str) -> frozenset[str]:
     return ACTIONS.get(status, frozenset())
 
@@ -55,7 +78,9 @@ class ActionNotAllowed(ValueError):
 
 def check_action(status: str, action: str, status_label: str = "") -> None:
     if action not in allowed_actions(status):
-        raise ActionNotAllowed(f"当前状态（{status_label or status}）不能办理此项：{action}")
+        raise ActionNotAllowed(
+            f"当前状态（{status_label or status}）不能办理“{ACTION_LABELS.get(action, action)}”"
+        )
 
 
 # -- who sees a complainant's contact -----------------------------------------------------------

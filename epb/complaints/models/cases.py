@@ -181,6 +181,9 @@ class Complaint(AuditedModel):
     rehandle_count = models.PositiveIntegerField(_("重新办理次数"), default=0)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    # The text is written once at intake and never changed; it may carry personal data, so the
+    # log's snapshots leave it out (the record itself keeps it).
+    audit_exclude = ("description",)
     jurisdiction = Scope(org_unit="grid", owner="submitted_by", public=models.Q(is_public=True))
     objects = VisibleQuerySet.as_manager()
 

@@ -469,8 +469,8 @@ def publish(
     if publish:
         check_action(complaint, "publish")
     contact = complaint.contact
-    names = [contact.name] if contact is not None else []
-    text = rules.redact(public_summary.strip(), names)
+    personal = [contact.name, contact.address] if contact is not None else []
+    text = rules.redact(public_summary.strip(), personal)
     if publish and len(text) < 5:
         raise ValidationError({"public_summary": _("请填写公开内容")})
     with transaction.atomic():
@@ -540,6 +540,15 @@ def view_contact(complaint: Complaint, *, actor: User, purpose: str = "") -> Com
         extra={"anonymous": complaint.anonymous, "has_contact": contact is not None},
     )
     return contact
+
+
+def masked_description(complaint: Complaint) -> str:
+    """The complaint's text with personal data masked (phone and ID numbers, e-mail, the
+    complainant's name and address): what pages show. The original is shown to a handler only
+    with the contact, in the same logged look."""
+    contact = complaint.contact
+    personal = [contact.name, contact.address] if contact is not None else []
+    return rules.redact(complaint.description, personal)
 
 
 def due_dates(complaint: Complaint) -> dict[str, dt.datetime | None]:

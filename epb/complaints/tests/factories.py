@@ -10,9 +10,9 @@ from django.utils import timezone
 from epb.complaints import services
 from epb.complaints.choices import Channel, Kind, LinkKind, ReviewStage
 from epb.complaints.models import (
+    Callback,
     CaseEvent,
     CaseLink,
-    Callback,
     Complainant,
     Complaint,
     LeaderCase,
@@ -25,6 +25,7 @@ from epb.complaints.models import (
 )
 from epb.core import audit
 from epb.core.choices import Role
+from epb.core.geography import invalidate_grid_index
 from epb.core.models import OrgUnit, User
 from epb.testing.factories import make_user, seq
 from epb.testing.jurisdiction import Placement, jurisdiction_factory
@@ -54,6 +55,8 @@ def make_complaint(
     **overrides: Any,
 ) -> Complaint:
     """A case filed from a point in ``grid`` (routed there by its location)."""
+    # Units made by a test are not in the per-process spatial index until it is rebuilt.
+    invalidate_grid_index()
     sub = ptype(type_code)
     top = sub.parent or sub
     lon, lat = centre_of(grid) if grid is not None else (None, None)
@@ -103,7 +106,9 @@ def a_link(p: Placement) -> CaseLink:
 @jurisdiction_factory(Reply)
 def a_reply(p: Placement) -> Reply:
     complaint = make_complaint(p.grid)
-    return audit.create(Reply, actor=None, complaint=complaint, text="经查，已责令整改。", findings="现场检查")
+    return audit.create(
+        Reply, actor=None, complaint=complaint, text="经查，已责令整改。", findings="现场检查"
+    )
 
 
 @jurisdiction_factory(Callback)
@@ -124,7 +129,11 @@ def a_review(p: Placement) -> ReviewRequest:
 def a_reception_day(p: Placement) -> ReceptionDay:
     leader = make_user(Role.LEADERSHIP)
     return audit.create(
-        ReceptionDay, actor=None, date=timezone.localdate() + dt.timedelta(days=seq()), leader=leader, org_unit=p.grid
+        ReceptionDay,
+        actor=None,
+        date=timezone.localdate() + dt.timedelta(days=seq()),
+        leader=leader,
+        org_unit=p.grid,
     )
 
 
@@ -132,7 +141,11 @@ def a_reception_day(p: Placement) -> ReceptionDay:
 def a_leader_case(p: Placement) -> LeaderCase:
     complaint = make_complaint(p.grid)
     return audit.create(
-        LeaderCase, actor=None, complaint=complaint, leader=make_user(Role.LEADERSHIP), instructions="限期化解"
+        LeaderCase,
+        actor=None,
+        complaint=complaint,
+        leader=make_user(Role.LEADERSHIP),
+        instructions="限期化解",
     )
 
 

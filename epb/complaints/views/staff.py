@@ -24,6 +24,7 @@ from epb.complaints import rules, services
 from epb.complaints.choices import OPEN_STATUSES, Channel, Kind, LocationSource, ReplyStatus, Status
 from epb.complaints.models import Complaint, LeaderCase, PollutionType, ReviewRequest
 from epb.complaints.services.common import case_clocks, is_centre
+from epb.complaints.services.handling import masked_description
 from epb.complaints.services.replies import current_draft, fill, signed_reply
 from epb.complaints.views.common import (
     DOCX,
@@ -138,7 +139,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if tab not in dict(TABS):
         tab = "all"
     qs, values = _filters(request, _tab(base, tab, request.user))
-    qs = qs.select_related("grid", "district", "pollution_type", "sub_type", "handler")
+    qs = qs.select_related("grid", "district", "pollution_type", "sub_type", "handler", "complainant")
     page = Paginator(qs.order_by("-received_at"), 30).get_page(request.GET.get("page"))
     rows = list(page)
     due = _next_due(rows)
@@ -147,7 +148,9 @@ def index(request: HttpRequest) -> HttpResponse:
         "tab": tab,
         "tabs": [(key, label, counts.get(key)) for key, label in TABS],
         "page": page,
-        "rows": [{"case": c, "clock": due.get(c.pk)} for c in rows],
+        "rows": [
+            {"case": c, "clock": due.get(c.pk), "preview": c.summary or masked_description(c)} for c in rows
+        ],
         "filters": values,
         "statuses": Status.choices,
         "kinds": Kind.choices,
@@ -273,10 +276,7 @@ def _action_forms(complaint: Complaint, user: Any) -> dict[str, Form]:
     if "hearing" in allowed:
         forms["hearing"] = f.HearingForm(initial={"held_on": timezone.localdate()})
     if "publish" in allowed:
-        contact = complaint.contact
-        text = complaint.public_summary or rules.redact(
-            complaint.description, [contact.name] if contact else []
-        )
+        text = complaint.public_summary or masked_description(complaint)
         forms["publish"] = f.PublishForm(initial={"public_summary": text, "publish": True})
     if "merge" in allowed:
         forms["merge"] = f.MergeForm()
@@ -310,6 +310,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     case_clock_list = [(clock, clocks.state_of(clock)) for clock in case_clocks(complaint)]
     contact = complaint.contact
+    description = masked_description(complaint)
     photos = [a for a in attachments_of(complaint) if a.mime_type.startswith("image/")]
     map_json = None
     if complaint.longitude is not None and complaint.latitude is not None:
@@ -327,6 +328,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     context = {
         "c": complaint,
+        "description": description,
         "events": complaint.events.select_related("actor"),
         "clocks": case_clock_list,
         "replies": complaint.replies.select_related("drafted_by", "signed_by"),
@@ -573,7 +575,10 @@ def contact(request: HttpRequest, pk: int) -> HttpResponse:
         person = services.view_contact(complaint, actor=me(request), purpose=request.POST.get("purpose", ""))
     except PermissionDenied as exc:
         return render(request, "complaints/partials/contact.html", {"error": str(exc)}, status=403)
-    return render(request, "complaints/partials/contact.html", {"contact": person, "c": complaint})
+    original = complaint.description if complaint.description != masked_description(complaint) else ""
+    return render(
+        request, "complaints/partials/contact.html", {"contact": person, "c": complaint, "original": original}
+    )
 
 
 @staff_required
