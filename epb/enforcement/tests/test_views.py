@@ -1,0 +1,234 @@
+"""The pages: each renders for the roles that use it, refuses the others, and hides other districts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from epb.enforcement.choices import InspectionStatus
+from epb.enforcement.models import Finding, Inspection, InspectionPlan
+from epb.enforcement.services import campaigns, cases, inspections, plans, rectification, supervision
+from epb.enforcement.tests.conftest import JPEG, jpeg
+
+pytestmark = pytest.mark.django_db
+
+ALL = {
+    f"result_{i}": "compliant"
+    for i in ("construction", "solid_waste", "facility", "discharge", "surroundings")
+}
+
+
+@pytest.fixture
+def records(world: Any, leader: Any) -> dict[str, Any]:
+    plan = plans.create_plan(actor=world.manager, grid=world.tree.town_a1, year=timezone.localdate().year)
+    plans.draw(plan, actor=world.manager, seed="views")
+    task = plans.create_task(
+        actor=world.manager,
+        grid=world.tree.town_a1,
+        title="检查",
+        due_date=timezone.localdate(),
+        owner=world.officer,
+        enterprise=world.key,
+    )
+    record = inspections.start_inspection(task, actor=world.officer)
+    finding = inspections.add_finding(
+        record, actor=world.officer, category="solid_waste", description="危废露天堆放"
+    )
+    case = cases.register_case(
+        actor=world.officer,
+        title="危废",
+        grid=world.tree.town_a1,
+        handler=world.officer,
+        enterprise=world.key,
+    )
+    cases.decide_case(case, actor=world.manager, open_case=True, note="立案")
+    fine = cases.decide_measure(
+        actor=world.manager,
+        kind="fine",
+        enterprise=world.key,
+        officer=world.officer,
+        case=case,
+        amount=Decimal(30000),
+    )
+    cases.serve_measure(fine, actor=world.officer)
+    fix = rectification.issue_rectification(
+        actor=world.officer,
+        enterprise=world.key,
+        title="规范危废",
+        requirements="建危废间",
+        deadline=timezone.localdate() + dt.timedelta(days=10),
+        officer=world.officer,
+    )
+    campaign = campaigns.create_campaign(
+        actor=leader, kind="lead", year=timezone.localdate().year, org_unit=world.tree.city, lead=leader
+    )
+    campaigns.sync_targets(campaign, actor=leader)
+    rep = supervision.assign_representative(
+        actor=world.manager, enterprise=world.key, officer=world.officer, reason="heavy_polluting"
+    )
+    return {
+        "plan": plan,
+        "task": task,
+        "inspection": record,
+        "finding": finding,
+        "case": case,
+        "fine": fine,
+        "rectification": fix,
+        "campaign": campaign,
+        "rep": rep,
+    }
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+LIST_PAGES = [
+    "campaigns",
+    "grid",
+    "bulletin",
+    "plans",
+    "assessment",
+    "tasks",
+    "measures",
+    "cases",
+    "rectifications",
+    "representatives",
+    "facility_grades",
+    "risk",
+    "task_create",
+    "case_create",
+    "measure_create",
+    "rectification_create",
+]
+
+
+def test_every_page_renders_for_the_district(world: Any, records: dict[str, Any]) -> None:
+    client = _client(world.manager)
+    for name in LIST_PAGES:
+        response = client.get(reverse(f"enforcement:{name}"))
+        assert response.status_code == 200, name
+    for record in records.values():
+        assert client.get(record.get_absolute_url()).status_code == 200, record
+    assert "监察计划" in client.get(reverse("enforcement:plans")).content.decode()
+
+
+def test_the_navigation_names_resolve() -> None:
+    for name in ("campaigns", "grid", "plans", "tasks", "measures"):
+        assert reverse(f"enforcement:{name}").startswith("/enforcement/")
+
+
+def test_other_districts_get_404(world: Any, records: dict[str, Any], other_district_officer: Any) -> None:
+    client = _client(other_district_officer)
+    for record in records.values():
+        if isinstance(record, InspectionPlan) or record is records["campaign"]:
+            continue
+        assert client.get(record.get_absolute_url()).status_code == 404, record
+    assert world.key.name not in client.get(reverse("enforcement:measures")).content.decode()
+
+
+def test_a_district_sees_the_city_campaign_through_its_targets(
+    world: Any, records: dict[str, Any], other_district_officer: Any
+) -> None:
+    campaign = records["campaign"]
+    assert _client(world.manager).get(campaign.get_absolute_url()).status_code == 200
+    assert _client(other_district_officer).get(campaign.get_absolute_url()).status_code == 404
+
+
+def test_the_enterprise_sees_its_rectification_and_measures_not_plans_or_drafts(
+    world: Any, records: dict[str, Any]
+) -> None:
+    client = _client(world.ent_user)
+    page = client.get(reverse("enforcement:rectifications")).content.decode()
+    assert "规范危废" in page
+    assert client.get(records["rectification"].get_absolute_url()).status_code == 200
+    assert client.get(records["fine"].get_absolute_url()).status_code == 200
+    assert client.get(records["inspection"].get_absolute_url()).status_code == 404  # still a draft
+    for name in ("plans", "tasks", "grid", "bulletin", "cases"):
+        assert client.get(reverse(f"enforcement:{name}")).status_code == 403, name
+    assert client.get(records["task"].get_absolute_url()).status_code == 403
+
+
+def test_the_phone_form_saves_locates_uploads_and_submits(world: Any, records: dict[str, Any]) -> None:
+    client = _client(world.officer)
+    record: Inspection = records["inspection"]
+    page = client.get(record.get_absolute_url()).content.decode()
+    assert 'capture="environment"' in page and 'accept="image/*"' in page and "geo-button" in page
+    bad = client.post(reverse("enforcement:inspection_location", args=[record.pk]), {"latitude": "abc"})
+    assert bad.status_code == 422
+    ok = client.post(
+        reverse("enforcement:inspection_location", args=[record.pk]),
+        {"latitude": "31.77", "longitude": "119.97", "accuracy": "12"},
+    )
+    assert ok.json()["latitude"] == 31.77
+    photo = client.post(
+        reverse("enforcement:inspection_photo", args=[record.pk]),
+        {"photo": jpeg(), "latitude": "31.77", "longitude": "119.97"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert photo.status_code == 200 and 'data-count="1"' in photo.content.decode()
+    not_image = client.post(
+        reverse("enforcement:inspection_photo", args=[record.pk]),
+        {"photo": _named(b"%PDF-1.4 x", "x.jpg")},
+        HTTP_HX_REQUEST="true",
+    )
+    assert 'role="alert"' in not_image.content.decode()
+    finding = client.post(
+        reverse("enforcement:inspection_finding", args=[record.pk]),
+        {
+            "category": "discharge",
+            "description": "排口出水发黑",
+            "severity": "serious",
+            "is_violation": "on",
+            "legal_basis": "",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert "违反的规定" in finding.content.decode() and Finding.objects.count() == 1  # refused, nothing added
+    client.post(
+        reverse("enforcement:inspection_submit", args=[record.pk]),
+        {**ALL, "result_solid_waste": "non_compliant", "summary": "危废露天堆放"},
+    )
+    record.refresh_from_db()
+    assert record.status == InspectionStatus.SUBMITTED and record.result_of("solid_waste") == "non_compliant"
+    assert record.has_location
+
+
+def _named(data: bytes, name: str) -> Any:
+    import io
+
+    f = io.BytesIO(data)
+    f.name = name
+    return f
+
+
+def test_bulletin_and_assessment_download_as_word_and_excel(world: Any, records: dict[str, Any]) -> None:
+    client = _client(world.manager)
+    for name in ("bulletin", "assessment"):
+        docx = client.get(reverse(f"enforcement:{name}"), {"period": "month", "format": "docx"})
+        assert docx.status_code == 200 and docx.content[:2] == b"PK"
+        xlsx = client.get(reverse(f"enforcement:{name}"), {"period": "week", "format": "xlsx"})
+        assert xlsx["Content-Type"].endswith("sheet") and xlsx.content[:2] == b"PK"
+
+
+def test_rectification_round_trip_through_the_pages(world: Any, records: dict[str, Any]) -> None:
+    task = records["rectification"]
+    url = reverse("enforcement:rectification_submit", args=[task.pk])
+    assert _client(world.officer).post(url, {"description": "x"}).status_code == 403
+    ent = _client(world.ent_user)
+    ent.post(url, {"description": "已建成危废间", "evidence": [_named(JPEG, "a.jpg"), _named(JPEG, "b.jpg")]})
+    task.refresh_from_db()
+    assert task.status == "submitted" and task.submissions.count() == 1
+    _client(world.officer).post(
+        reverse("enforcement:rectification_review", args=[task.pk]), {"decision": "accept", "reason": ""}
+    )
+    task.refresh_from_db()
+    assert task.status == "accepted"
