@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import File, Form, Router
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from epb.core.models import User
@@ -200,7 +200,7 @@ def create_import(
     content = file.read()
     upload = services.import_results if commit else services.upload_import
     batch = upload(actor=_actor(request), kind=kind, file_name=file.name or "upload", content=content)
-    return (422 if batch.errors else 200), batch
+    return Status(422 if batch.errors else 200, batch)
 
 
 @router.post("/imports/{batch_id}/commit", response=ImportOut)

@@ -249,7 +249,7 @@ def canonical_value(cell: Any, item: Item, *, factor: Decimal, detection_limit: 
         number = to_decimal(cell, name=item.name)
         if number < 0:
             raise ValueError(f"负值 {number}")
-        return _plain(number * factor)
+        return _plain(number if factor == 1 else (number * factor).normalize())
     text = _text(cell).replace("＜", "<").replace(" ", "")
     if text.lower() in _EMPTY:
         return None
@@ -260,15 +260,20 @@ def canonical_value(cell: Any, item: Item, *, factor: Decimal, detection_limit: 
     try:
         measured = parse_measurement(text, name=item.name)
     except ValueError:
-        raise ValueError(f"无法识别的数值“{_text(cell)}”") from None
+        try:
+            number = to_decimal(text)
+        except ValueError:
+            raise ValueError(f"无法识别的数值“{_text(cell)}”") from None
+        raise ValueError(f"负值 {number}") from None
     if measured.detection_limit is not None:
-        return "<" + _plain(measured.detection_limit * factor)
-    return _plain(measured.value * factor)
+        limit = measured.detection_limit
+        return "<" + _plain(limit if factor == 1 else (limit * factor).normalize())
+    return _plain(measured.value if factor == 1 else (measured.value * factor).normalize())
 
 
 def _plain(number: Decimal) -> str:
-    text = format(number.normalize(), "f")
-    return "0" if text in ("-0", "") else text
+    """As written: "43.0" keeps its reported precision (a converted value comes normalised)."""
+    return format(number, "f")
 
 
 def _sanity(item: Item, value: str) -> str | None:
@@ -354,7 +359,8 @@ def parse_sheet(
             if _text(cell) in ("", "-", "/"):
                 continue
             try:
-                limits[item.code] = _plain(to_decimal(_text(cell), name=item.name) * factor)
+                limit = to_decimal(_text(cell), name=item.name)
+                limits[item.code] = _plain(limit if factor == 1 else (limit * factor).normalize())
             except ValueError:
                 result.errors.append(RowError(first, header[col], f"检出限“{_text(cell)}”不是数值"))
         body, first = body[1:], first + 1

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from epb.lib.documents import Chart, Column, ColumnKind, Document, Heading, KeyValueList, Paragraph, Table
@@ -67,11 +68,12 @@ def _organization() -> str:
 
 
 def _warnings_block(sites: Sequence[WaterSite], start: Any, end: Any) -> list[Any]:
+    # Warnings of the period, and earlier ones still being handled.
     found = list(
-        EarlyWarning.objects.filter(site__in=sites, raised_at__lt=end)
-        .exclude(status=WarningStatus.CLOSED, closed_at__lt=start)
+        EarlyWarning.objects.filter(site__in=sites, observed_at__lt=end)
+        .filter(Q(observed_at__gte=start) | ~Q(status=WarningStatus.CLOSED))
         .select_related("site")
-        .order_by("raised_at")
+        .order_by("observed_at")
     )
     if not found:
         return [Paragraph(_("本期无预警。"))]
@@ -94,7 +96,7 @@ def _warnings_block(sites: Sequence[WaterSite], start: Any, end: Any) -> list[An
                 Column(_("级别")),
                 Column(_("内容")),
                 Column(_("状态")),
-                Column(_("发出时间"), ColumnKind.DATETIME),
+                Column(_("监测时间"), ColumnKind.DATETIME),
             ],
             rows,
             caption=_("预警情况"),

@@ -71,6 +71,17 @@ def _int(request: HttpRequest, name: str, default: int, low: int = 1900, high: i
     return value if low <= value <= high else default
 
 
+def _form_error(form: Any, exc: ValidationError | PermissionDenied) -> None:
+    """A service's error on the form: on its field when the form has one, else above the form."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+        return
+    form.add_error(
+        None, exc.messages if isinstance(exc, ValidationError) else str(exc) or _("无权进行此操作")
+    )
+
+
 def _error_text(exc: ValidationError) -> str:
     if hasattr(exc, "error_dict"):
         return "；".join(f"{'；'.join(str(m) for m in msgs)}" for msgs in exc.message_dict.values())
@@ -132,7 +143,7 @@ def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 **data,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _form_error(form, exc)
         else:
             messages.success(request, _("已保存"))
             return redirect("quality:target", target.pk)
@@ -303,7 +314,7 @@ def _site_form(
         try:
             site = services.save_site(model, actor=_actor(request), instance=instance, owners=owners, **data)
         except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, str(exc) if isinstance(exc, PermissionDenied) else exc)
+            _form_error(form, exc)
         else:
             messages.success(request, _("已保存"))
             return redirect(site.get_absolute_url())  # type: ignore[attr-defined]
@@ -342,7 +353,7 @@ def sample_new(request: HttpRequest, pk: int) -> HttpResponse:
                 values=form.values(),
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _form_error(form, exc)
         else:
             messages.success(request, _("已保存"))
             return redirect(site.get_absolute_url())
@@ -454,7 +465,7 @@ def imports_view(request: HttpRequest) -> HttpResponse:
                         content=upload.read(),
                     )
                 except ValidationError as exc:
-                    form.add_error("file", exc)
+                    form.add_error("file", exc.messages)
                 else:
                     return redirect(batch.get_absolute_url())
     batches = Paginator(
@@ -590,7 +601,7 @@ def thresholds_view(request: HttpRequest, pk: int | None = None) -> HttpResponse
             try:
                 services.save_threshold(actor=_actor(request), instance=instance, **form.cleaned_data)
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, str(exc) if isinstance(exc, PermissionDenied) else exc)
+                _form_error(form, exc)
             else:
                 messages.success(request, _("已保存"))
                 return redirect("quality:thresholds")
