@@ -152,29 +152,47 @@ class DeviceSpec:
 
 
 def register_devices_bulk(specs: Iterable[DeviceSpec], *, actor: User | None, reason: str) -> int:
-    """Register many devices at once with one summary audit entry (``reason`` says why)."""
+    """Register many devices at once with one summary audit entry (``reason`` says why).
+
+    Each device is validated as ``register_device`` would; a source device takes its org unit
+    from its outlet's enterprise. All or nothing.
+    """
+    from epb.enterprises.models import Outlet
+
     _require_operator(actor)
     specs = list(specs)
+    outlets = {
+        pk: (kind, grid_id)
+        for pk, kind, grid_id in Outlet.objects.filter(
+            pk__in={s.outlet_id for s in specs if s.outlet_id}
+        ).values_list("pk", "kind", "enterprise__grid_id")
+    }
     now = timezone.now()
+    devices = []
+    for spec in specs:
+        kind, grid_id = outlets.get(spec.outlet_id, (None, None)) if spec.outlet_id else (None, None)
+        org_unit_id = grid_id if spec.outlet_id else spec.org_unit_id
+        errors = rules.placement_errors(spec.system, kind, org_unit_id is not None)
+        if spec.outlet_id and kind is None:
+            errors["outlet"] = _("排放口不存在")
+        if errors:
+            raise ValidationError({f"{spec.mn}: {field}": message for field, message in errors.items()})
+        device = Device(
+            mn=spec.mn,
+            pw=spec.pw,
+            system=spec.system,
+            outlet_id=spec.outlet_id,
+            org_unit_id=org_unit_id,
+            name=spec.name,
+            version=spec.version,
+            sm4_key=spec.sm4_key,
+            crc_variants=["hj212"],
+            created_at=now,
+            updated_at=now,
+        )
+        device.clean_fields(exclude=["outlet", "org_unit"])
+        devices.append(device)
     with transaction.atomic(), audit.system_writes(reason):
-        devices = [
-            Device(
-                mn=s.mn,
-                pw=s.pw,
-                system=s.system,
-                outlet_id=s.outlet_id,
-                org_unit_id=s.org_unit_id,
-                name=s.name,
-                version=s.version,
-                sm4_key=s.sm4_key,
-                crc_variants=["hj212"],
-                created_at=now,
-                updated_at=now,
-            )
-            for s in specs
-        ]
-        for device in devices:
-            device.full_clean(exclude=["outlet", "org_unit"], validate_unique=False)
         Device.objects.bulk_create(devices, batch_size=500)
         ids = dict(Device.objects.filter(mn__in=[s.mn for s in specs]).values_list("mn", "pk"))
         DeviceStatus.objects.bulk_create([DeviceStatus(device_id=ids[s.mn]) for s in specs], batch_size=500)
