@@ -35,6 +35,7 @@ from epb.complaints.services.common import (
 from epb.core import audit, clocks
 from epb.core.attachments import attachments_of
 from epb.core.models import Department, OrgUnit, User
+from epb.lib.workdays import ClockError
 
 
 def route(
@@ -332,7 +333,11 @@ def decide_extension(complaint: Complaint, *, actor: User, approve: bool, note: 
     days = complaint.extension_days
     with transaction.atomic():
         if approve:
-            clock = clocks.extend_clock(clock, days, actor=actor, reason=complaint.extension_reason)
+            try:
+                clock = clocks.extend_clock(clock, days, actor=actor, reason=complaint.extension_reason)
+            except ClockError as exc:
+                message = _("办理期限已过或延期超过上限，不能批准延期（%(e)s）") % {"e": exc}
+                raise ValidationError(message) from None
             due = timezone.localtime(clocks.state_of(clock).due_at or clock.due_at)
             complaint = audit.update(
                 complaint,

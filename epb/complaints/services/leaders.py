@@ -28,6 +28,7 @@ from epb.complaints.services.common import (
 from epb.core import audit, clocks
 from epb.core.models import OrgUnit, User
 from epb.lib.timeutil import beijing_date, beijing_midnight
+from epb.lib.workdays import ClockError
 
 # -- reception days -----------------------------------------------------------------------------
 
@@ -255,7 +256,21 @@ def extend_deadline(supervision: Supervision, *, actor: User, deadline: dt.date,
     with transaction.atomic():
         clock = clocks.open_clock(supervision, SUPERVISION)
         if clock is not None:
-            clocks.extend_clock(clock, (deadline - supervision.deadline).days, actor=actor, reason=reason)
+            try:
+                clocks.extend_clock(clock, (deadline - supervision.deadline).days, actor=actor, reason=reason)
+            except ClockError:
+                # The old deadline has already passed: the lapse stays on record (completed late)
+                # and the extended period runs on a clock of its own.
+                clocks.stop_clock(clock, actor=actor)
+                now = timezone.now()
+                clocks.start_clock(
+                    supervision,
+                    supervision_spec(max(1, (deadline - beijing_date(now)).days)),
+                    actor=actor,
+                    label=clock.label,
+                    org_unit=supervision.grid,
+                    at=now,
+                )
         supervision = audit.update(
             supervision, actor=actor, action="complaints.supervision.extended", note=reason, deadline=deadline
         )
