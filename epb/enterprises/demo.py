@@ -3,14 +3,17 @@ chemicals, lead-related, power), spread over the grids, each with outlets and a 
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from typing import Any
+
+from django.utils import timezone
 
 from epb.core import audit, services
 from epb.core.choices import OrgLevel, Role
 from epb.core.demo_data import DEMO_PASSWORD
 from epb.core.models import OrgUnit
-from epb.enterprises.models import Enterprise, Outlet
+from epb.enterprises.models import Contact, Enterprise, Licence, Outlet
 from epb.lib.codes import uscc_check_char
 
 # name, industry code, industry, source class, flags, outlets: (code, name, kind, standard, class, ref O2)
@@ -190,9 +193,31 @@ ENTERPRISES: list[tuple[str, str, str, str, list[str], list[tuple[str, str, str,
 ]
 
 
+# General sources (一般源) for the random draws: name stem, industry code, industry, flags.
+GENERAL_SOURCES: list[tuple[str, str, str, list[str]]] = [
+    ("五金制品厂", "3389", "其他金属制日用品制造", []),
+    ("塑料制品有限公司", "2929", "塑料零件及其他塑料制品制造", []),
+    ("纺织有限公司", "1711", "棉纺纱加工", ["textile"]),
+    ("针织印染厂", "1713", "棉印染精加工", ["dyeing", "textile"]),
+    ("涂料有限公司", "2641", "涂料制造", ["chemical"]),
+    ("铸造厂", "3391", "黑色金属铸造", []),
+    ("家具有限公司", "2110", "木质家具制造", []),
+    ("食品有限公司", "1392", "饲料加工", []),
+    ("汽车配件有限公司", "3670", "汽车零部件及配件制造", []),
+    ("电子有限公司", "3982", "电子电路制造", ["heavy_metal"]),
+]
+
+
 def load(stdout: Any) -> None:
-    if Enterprise.objects.exists():
+    if not OrgUnit.objects.filter(level=OrgLevel.TOWN).exists():
         return
+    if not Enterprise.objects.filter(uscc=synthetic_uscc(3204001)).exists():
+        _key_sources(stdout)
+    _general_sources(stdout)
+    _licences_and_contacts(stdout)
+
+
+def _key_sources(stdout: Any) -> None:
     rng = random.Random(2010)
     towns = list(OrgUnit.objects.filter(level=OrgLevel.TOWN).order_by("path"))
     if not towns:
@@ -254,6 +279,94 @@ def load(stdout: Any) -> None:
     )
     first.members.add(user)
     stdout.write(f"  enterprises: {Enterprise.objects.count()}, outlets: {Outlet.objects.count()}\n")
+
+
+def _general_sources(stdout: Any) -> None:
+    """Three general sources in each of the towns that hold the key sources, and a few elsewhere,
+    so that the annual plans have something to draw from."""
+    if Enterprise.objects.filter(uscc=synthetic_uscc(3205001)).exists():
+        return
+    rng = random.Random(20100)
+    key_towns = list(OrgUnit.objects.filter(enterprises__source_class="key").distinct().order_by("path"))
+    others = list(
+        OrgUnit.objects.filter(level=OrgLevel.TOWN).exclude(pk__in=[t.pk for t in key_towns]).order_by("path")
+    )
+    towns = [t for t in key_towns for _ in range(3)] + rng.sample(others, min(10, len(others)))
+    places = ["新", "华", "恒", "永", "利", "东", "金", "宏", "裕", "盛", "汇", "瑞"]
+    for index, grid in enumerate(towns, start=1):
+        stem, code, industry, flags = GENERAL_SOURCES[index % len(GENERAL_SOURCES)]
+        west, south, east, north = _bounds(grid)
+        lon = round(rng.uniform(west + 0.1 * (east - west), east - 0.1 * (east - west)), 5)
+        lat = round(rng.uniform(south + 0.1 * (north - south), north - 0.1 * (north - south)), 5)
+        name = f"常州{grid.name[:2]}{places[index % len(places)]}{places[(index * 7) % len(places)]}{stem}"
+        audit.create(
+            Enterprise,
+            actor=None,
+            name=name,
+            uscc=synthetic_uscc(3205000 + index),
+            grid=grid,
+            industry_code=code,
+            industry=industry,
+            source_class="general",
+            flags=flags,
+            longitude=lon,
+            latitude=lat,
+            address=f"常州市{grid.parent.name if grid.parent else ''}{grid.name}创业路{index * 3}号",
+            contact_name="厂长",
+            contact_phone=f"0519-86{index:06d}",
+        )
+    stdout.write(f"  general sources: {len(towns)}\n")
+
+
+def _licences_and_contacts(stdout: Any) -> None:
+    """Discharge permits (a few expiring soon, one expired), EIA approvals and contacts."""
+    if Licence.objects.exists():
+        return
+    today = timezone.localdate()  # demo data is dated relative to the day it is loaded
+    rng = random.Random(2011)
+    key_sources = list(Enterprise.objects.filter(source_class="key").order_by("uscc"))
+    for index, enterprise in enumerate(key_sources):
+        if index == 0:
+            expires = today - dt.timedelta(days=20)  # one lapsed permit to chase
+        elif index in (1, 2, 3):
+            expires = today + dt.timedelta(days=15 + 25 * index)  # inside the warning window
+        else:
+            expires = today + dt.timedelta(days=rng.randint(200, 1700))
+        issued = expires - dt.timedelta(days=5 * 365)
+        audit.create(
+            Licence,
+            actor=None,
+            enterprise=enterprise,
+            kind="discharge_permit",
+            number=f"{enterprise.uscc}001P",
+            issuer="常州市环境保护局",
+            issued_on=issued,
+            expires_on=expires,
+            scope="化学需氧量、氨氮、总磷"
+            if enterprise.outlets.filter(kind="water").exists()
+            else "二氧化硫、氮氧化物、颗粒物",
+        )
+        audit.create(
+            Licence,
+            actor=None,
+            enterprise=enterprise,
+            kind="eia_approval",
+            number=f"常环审〔{issued.year - 1}〕{100 + index}号",
+            issuer="常州市环境保护局",
+            issued_on=issued - dt.timedelta(days=400),
+        )
+    surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡"
+    for index, enterprise in enumerate(Enterprise.objects.exclude(industry="模拟").order_by("uscc")):
+        audit.create(
+            Contact,
+            actor=None,
+            enterprise=enterprise,
+            role="manager",
+            name=f"{surnames[index % len(surnames)]}经理",
+            title="环保负责人",
+            mobile=f"139{index:08d}",
+        )
+    stdout.write(f"  licences: {Licence.objects.count()}, contacts: {Contact.objects.count()}\n")
 
 
 def synthetic_uscc(n: int, region: str = "320400") -> str:

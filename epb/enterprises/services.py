@@ -194,6 +194,14 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.errors
 
+    def summary(self) -> list[tuple[str, int, int]]:
+        """(sheet, created, updated) for the report page (a template cannot iterate a Counter)."""
+        return [
+            (sheet, self.created[sheet], self.updated[sheet])
+            for sheet in SHEETS
+            if sheet in self.created or sheet in self.updated
+        ]
+
 
 def _grid_resolver(actor: User | None) -> Any:
     units = OrgUnit.objects.filter(level__in=GRID_LEVELS, is_active=True)
@@ -219,13 +227,14 @@ def _grid_resolver(actor: User | None) -> Any:
 
 def import_registry(upload: IO[bytes], *, actor: User | None, filename: str = "") -> ImportReport:
     """Import the registry workbook: all rows or none. Returns the report of what was done or why not."""
-    from epb.core.geography import locate
+    from epb.core.geography import invalidate_grid_index, locate
 
     if actor is not None and not is_staff(actor):
         raise PermissionDenied(_("无权导入污染源档案"))
     if actor is not None and actor.role == Role.GRID_OFFICER:
         raise PermissionDenied(_("网格监察员不能批量导入档案，请联系辖市区环保局"))
     resolve, allowed_grids = _grid_resolver(actor)
+    invalidate_grid_index()  # an import is rare and must see grids drawn a moment ago
 
     def locate_visible(lon: float, lat: float) -> int | None:
         unit = locate(lon, lat)
