@@ -6,7 +6,7 @@ sources, two clean-water rivers, six national air stations and ten functional-zo
 points, each in its district and town with WGS-84 coordinates. Results go in the way the
 monitoring station's staff put them in: monthly sheets imported through the import service
 (monthly water results since January of the year before last, daily drinking-water and
-clean-water checks for the last 60 days, daily air values since last May, hourly values for
+clean-water checks for the last month, daily air values since last May, hourly values for
 yesterday and today, quarterly noise point-times), so every figure on the board drills down to
 an import batch. The "1190" targets are set for last year and this year. Idempotent.
 """
@@ -664,7 +664,7 @@ def _row(kind: str, key: Sequence[Any], values: dict[str, Any]) -> list[Any]:
 def _water(actor: User, today: date, rng: random.Random) -> int:
     count = 0
     last_full = today.replace(day=1) - timedelta(days=1)
-    daily_from = today - timedelta(days=60)
+    daily_from = today - timedelta(days=31)
     for year, month in _months(date(today.year - 2, 1, 1), last_full):
         rows = []
         for code, name, _b, _k, _t, _lon, _lat, _target, profile, scale, _f in SITES:
@@ -723,7 +723,7 @@ def _air(actor: User, today: date, rng: random.Random) -> int:
                 rows.append(_row("air", [code, name, day.isoformat(), ""], _air_day(n, day, rng)))
             day += timedelta(days=1)
         if rows:
-            count += _import(actor, "air", f"{year}年{month}月空气自动站日均值.xlsx", rows)
+            count += _import(actor, "air", f"{year}年{month}月空气自动站日均值.csv", rows)
     now_hour = datetime.now(BEIJING).hour
     for day, hours in ((today - timedelta(days=1), range(24)), (today, range(now_hour))):
         rows = []

@@ -4,6 +4,7 @@ imports, and the public page. Every read goes through the jurisdiction filter.""
 from __future__ import annotations
 
 import json
+from functools import wraps
 from datetime import date, timedelta
 from typing import Any, cast
 
@@ -52,7 +53,7 @@ from epb.quality.models import (
     Threshold,
     WaterSite,
 )
-from epb.quality.services.access import is_bureau_staff, is_citywide
+from epb.quality.services.access import is_bureau_staff, is_citywide, may_handle_warnings
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,6 +62,19 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _actor(request: HttpRequest) -> User:
     """The signed-in user (the decorators and the API's auth have made sure there is one)."""
     return cast(User, request.user)
+
+
+def bureau_required(view: Any) -> Any:
+    """Pages of the module: the bureau's staff and grid officers (enterprises have their own pages)."""
+
+    @staff_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not may_handle_warnings(request.user):
+            raise PermissionDenied(_("仅供环保局工作人员使用"))
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _int(request: HttpRequest, name: str, default: int, low: int = 1900, high: int = 2200) -> int:
@@ -91,7 +105,7 @@ def _error_text(exc: ValidationError) -> str:
 # -- S1: the board -----------------------------------------------------------------------------
 
 
-@staff_required
+@bureau_required
 def board_view(request: HttpRequest) -> HttpResponse:
     years = board.years_with_targets()
     today = beijing_today()
@@ -110,7 +124,7 @@ def board_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required
+@bureau_required
 def target_view(request: HttpRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(Target, pk=pk)
     result = board.evaluate_target(target, request.user)
@@ -125,7 +139,7 @@ def target_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required
+@bureau_required
 def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if not is_citywide(request.user):
         raise PermissionDenied(_("只有局领导和市局处室可以设定目标任务"))
@@ -152,7 +166,7 @@ def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
-@staff_required
+@bureau_required
 def quotas_view(request: HttpRequest) -> HttpResponse:
     year = _int(request, "year", beijing_today().year)
     quotas = ReductionQuota.objects.visible_to(request.user).filter(year=year).select_related("org_unit")
@@ -202,7 +216,7 @@ def _map(points: list[dict[str, Any]]) -> str:
     )
 
 
-@staff_required
+@bureau_required
 def sites_view(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     qs = WaterSite.objects.visible_to(request.user).select_related("water_body", "org_unit")
@@ -228,7 +242,7 @@ def sites_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required
+@bureau_required
 def site_view(request: HttpRequest, pk: int) -> HttpResponse:
     site = get_visible_or_404(WaterSite.objects.select_related("water_body", "org_unit"), request.user, pk=pk)
     year = _int(request, "year", beijing_today().year)
@@ -275,7 +289,7 @@ def site_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required
+@bureau_required
 def site_month(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
     site = get_visible_or_404(WaterSite.objects.select_related("water_body", "org_unit"), request.user, pk=pk)
     if not 1 <= month <= 12:
@@ -323,22 +337,22 @@ def _site_form(
     )
 
 
-@staff_required
+@bureau_required
 def site_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return _site_form(request, WaterSite, WaterSiteForm, pk, _("水质断面（点位）"))
 
 
-@staff_required
+@bureau_required
 def station_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return _site_form(request, AirStation, AirStationForm, pk, _("空气自动监测站"))
 
 
-@staff_required
+@bureau_required
 def noise_point_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return _site_form(request, NoisePoint, NoisePointForm, pk, _("功能区噪声监测点"))
 
 
-@staff_required
+@bureau_required
 def sample_new(request: HttpRequest, pk: int) -> HttpResponse:
     site = get_visible_or_404(WaterSite, request.user, pk=pk)
     if not is_bureau_staff(request.user):
@@ -364,7 +378,7 @@ def sample_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required
+@bureau_required
 def stations_view(request: HttpRequest) -> HttpResponse:
     stations = list(AirStation.objects.visible_to(request.user).select_related("org_unit"))
     day = beijing_today() - timedelta(days=1)
@@ -380,7 +394,7 @@ def stations_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required
+@bureau_required
 def station_view(request: HttpRequest, pk: int) -> HttpResponse:
     station = get_visible_or_404(AirStation.objects.select_related("org_unit"), request.user, pk=pk)
     last = beijing_today()
@@ -406,7 +420,7 @@ def station_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required
+@bureau_required
 def noise_points_view(request: HttpRequest) -> HttpResponse:
     points = list(NoisePoint.objects.visible_to(request.user).select_related("org_unit"))
     map_points = [
@@ -419,7 +433,7 @@ def noise_points_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required
+@bureau_required
 def noise_point_view(request: HttpRequest, pk: int) -> HttpResponse:
     point = get_visible_or_404(NoisePoint.objects.select_related("org_unit"), request.user, pk=pk)
     year = _int(request, "year", beijing_today().year)
@@ -446,7 +460,7 @@ def _dec(raw: Any) -> Any:
 # -- imports -----------------------------------------------------------------------------------
 
 
-@staff_required
+@bureau_required
 def imports_view(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
@@ -483,7 +497,7 @@ def imports_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required
+@bureau_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_visible_or_404(ImportBatch.objects.select_related("uploaded_by"), request.user, pk=pk)
     return render(
@@ -494,7 +508,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@bureau_required
 def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_visible_or_404(ImportBatch, request.user, pk=pk)
     try:
@@ -507,7 +521,7 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@bureau_required
 def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_visible_or_404(ImportBatch, request.user, pk=pk)
     try:
@@ -517,7 +531,7 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(batch.get_absolute_url())
 
 
-@staff_required
+@bureau_required
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in DataKind.values:
         raise Http404
@@ -531,7 +545,7 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 # -- S8: early warning and reports ---------------------------------------------------------------
 
 
-@staff_required
+@bureau_required
 def warnings_view(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "active")
     qs = EarlyWarning.objects.visible_to(request.user).select_related("site")
@@ -556,7 +570,7 @@ def warnings_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required
+@bureau_required
 def warning_view(request: HttpRequest, pk: int) -> HttpResponse:
     warning = get_visible_or_404(
         EarlyWarning.objects.select_related("site", "threshold", "sample"), request.user, pk=pk
@@ -565,7 +579,7 @@ def warning_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@bureau_required
 def warning_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     warning = get_visible_or_404(EarlyWarning, request.user, pk=pk)
     try:
@@ -576,7 +590,7 @@ def warning_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@bureau_required
 def warning_close(request: HttpRequest, pk: int) -> HttpResponse:
     warning = get_visible_or_404(EarlyWarning, request.user, pk=pk)
     form = CloseWarningForm(request.POST)
@@ -590,7 +604,7 @@ def warning_close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(warning.get_absolute_url())
 
 
-@staff_required
+@bureau_required
 def thresholds_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     instance = get_visible_or_404(Threshold, request.user, pk=pk) if pk else None
     form = ThresholdForm(request.POST or None, instance=instance, user=request.user)
@@ -626,7 +640,7 @@ def _report_day(kind: str, request: HttpRequest) -> date:
         raise ValidationError(_("日期格式应为 YYYY-MM-DD 或 YYYY-MM：%(v)s") % {"v": raw}) from None
 
 
-@staff_required
+@bureau_required
 def report_view(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in ReportKind.values:
         raise Http404

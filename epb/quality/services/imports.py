@@ -154,13 +154,48 @@ def plan_import(content: bytes, file_name: str, kind: str, actor: User) -> Plan:
             continue
         plan.planned.append(Planned(row, sites[row.row], key, dict(row.values)))
     plan.errors.sort(key=lambda e: (e.row, e.column))
-    if plan.planned:
-        model = _SAMPLES[kind]
-        existing = 0
-        for p in plan.planned:
-            existing += model.objects.filter(source=Source.IMPORT, **p.key).exists()  # type: ignore[attr-defined]
-        plan.replaces = existing
+    plan.replaces = len(_existing(kind, plan.planned))
     return plan
+
+
+_TIME = {"water": "sampled_at", "air": "start", "noise": "measured_on"}
+_SITE = {"water": "site", "air": "station", "noise": "point"}
+
+
+def _identity(kind: str, key: dict[str, Any]) -> tuple[Any, ...]:
+    time_field = _TIME[kind]
+    moment = key[time_field]
+    return (
+        key[_SITE[kind]].pk,
+        moment.timestamp() if isinstance(moment, datetime) else moment,
+        key.get("period"),
+    )
+
+
+def _existing(kind: str, planned: Sequence[Planned]) -> dict[tuple[Any, ...], Any]:
+    """The imported results the plan would replace, fetched at once (keyed like ``_identity``)."""
+    if not planned:
+        return {}
+    model = _SAMPLES[kind]
+    site, time_field = _SITE[kind], _TIME[kind]
+    found = model._default_manager.filter(
+        source=Source.IMPORT,
+        **{
+            f"{site}__in": {p.site.pk for p in planned},
+            f"{time_field}__in": {p.key[time_field] for p in planned},
+        },
+    )
+    wanted = {_identity(kind, p.key) for p in planned}
+    out = {}
+    obj: Any
+    for obj in found:
+        key = {site: getattr(obj, site), time_field: getattr(obj, time_field)}
+        if kind != "noise":
+            key["period"] = obj.period
+        identity = _identity(kind, key)
+        if identity in wanted:
+            out[identity] = obj
+    return out
 
 
 def _summary(plan: Plan) -> dict[str, Any]:
@@ -243,21 +278,22 @@ def commit_import(batch: ImportBatch, *, actor: User) -> ImportBatch:
             _("数据有误，未导入：%(e)s") % {"e": "；".join(str(e) for e in plan.errors[:5])}
         )
     model = _SAMPLES[batch.kind]
+    existing = _existing(batch.kind, plan.planned)
     created: list[Any] = []
     replaced: list[Any] = []
     with transaction.atomic():
         with audit.system_writes("quality import: the batch's audit entry lists what it wrote"):
             for p in plan.planned:
                 fields = _fields(batch, p)
-                existing = model.objects.filter(source=Source.IMPORT, **p.key).first()  # type: ignore[attr-defined]
-                if existing is None:
+                found = existing.get(_identity(batch.kind, p.key))
+                if found is None:
                     created.append(model(**p.key, **fields))
                 else:
                     for name, value in fields.items():
-                        setattr(existing, name, value)
-                    existing.save(update_fields=list(fields))
-                    replaced.append(existing)
-            model.objects.bulk_create(created)  # type: ignore[attr-defined]
+                        setattr(found, name, value)
+                    replaced.append(found)
+            model._default_manager.bulk_create(created)
+            model._default_manager.bulk_update(replaced, ["source", "batch", "values", "is_valid"])
         with audit.tracking(
             batch,
             actor=actor,

@@ -106,7 +106,9 @@ def check_sample(sample: WaterSample) -> list[EarlyWarning]:
         return []
     site = sample.site
     raised = []
-    for threshold in site.thresholds.filter(is_active=True):
+    for threshold in site.thresholds.all():  # prefetched by check_samples
+        if not threshold.is_active:
+            continue
         raw = sample.values.get(threshold.item)
         if raw in (None, ""):
             continue
@@ -158,8 +160,10 @@ def check_sample(sample: WaterSample) -> list[EarlyWarning]:
 
 def check_samples(ids: Iterable[int]) -> list[EarlyWarning]:
     raised: list[EarlyWarning] = []
-    samples = WaterSample.objects.filter(pk__in=list(ids)).select_related(
-        "site__org_unit", "site__water_body"
+    samples = (
+        WaterSample.objects.filter(pk__in=list(ids))
+        .select_related("site__org_unit", "site__water_body")
+        .prefetch_related("site__thresholds")
     )
     with transaction.atomic():
         for sample in samples.order_by("sampled_at"):

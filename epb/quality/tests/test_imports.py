@@ -110,9 +110,7 @@ def test_site_names_must_match_codes_and_be_unique(sites: dict[str, Any], tree: 
 
 def test_an_unreadable_file_is_refused_with_its_reason(sites: dict[str, Any], dept_staff: Any) -> None:
     with pytest.raises(ValidationError, match="表头"):
-        services.upload_import(
-            actor=dept_staff, kind="water", file_name="x.csv", content=b"a,b\n1,2\n"
-        )
+        services.upload_import(actor=dept_staff, kind="water", file_name="x.csv", content=b"a,b\n1,2\n")
     assert not ImportBatch.objects.exists()
 
 

@@ -285,3 +285,13 @@ def test_sites_of_other_kinds_show_in_the_list(client: Any, tree: Any, leader: A
     client.force_login(leader)
     html = client.get("/quality/sites/?kind=drinking_source").content.decode()
     assert "沙河水库水源地" in html and "data-map" in html
+
+
+def test_enterprises_and_the_public_have_their_own_pages(
+    client: Any, world: dict[str, Any], enterprise_user: Any, public_user: Any
+) -> None:
+    client.force_login(enterprise_user)
+    assert client.get("/quality/").status_code == 403
+    assert client.get("/api/v1/quality/board?year=2010").status_code == 403
+    client.force_login(public_user)
+    assert client.get("/quality/warnings/").status_code == 302  # to the portal
