@@ -26,7 +26,7 @@ from epb.enforcement.choices import (
 )
 from epb.enterprises.models import Enterprise, Licence
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type=date> reads
 OFFICER_ROLES = (Role.GRID_OFFICER, Role.DISTRICT_STAFF, Role.DEPT_STAFF, Role.LEADERSHIP)
 
 

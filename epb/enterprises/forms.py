@@ -49,8 +49,8 @@ class LicenceForm(forms.ModelForm):
         model = Licence
         fields = ["kind", "number", "issuer", "issued_on", "expires_on", "scope"]
         widgets = {
-            "issued_on": forms.DateInput(attrs={"type": "date"}),
-            "expires_on": forms.DateInput(attrs={"type": "date"}),
+            "issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "scope": forms.Textarea(attrs={"rows": 3}),
         }
 
