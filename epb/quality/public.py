@@ -31,7 +31,8 @@ def day_values(samples: QuerySet[AirSample], day: date) -> dict[str, Decimal] | 
         for s in samples.filter(period=Period.HOUR, start__gte=start, start__lt=end, is_valid=True)
     }
     values = rules.air_daily(hourly) if hourly else {}
-    return values or None
+    # A day is a day once some 24-h mean is valid (20 hours); before that it has only hours.
+    return values if any(p in values for p in rules.AIR_DAILY_MEANS) else None
 
 
 def report(values: dict[str, Decimal] | None, day: date, period: str = "24h") -> AqiResult | None:
@@ -88,12 +89,15 @@ def summary(today: date) -> dict[str, Any]:
     samples = AirSample.objects.published()
     yesterday = today - timedelta(days=1)
     air_rows = []
-    today_values, yesterday_values = [], []
+    today_values, yesterday_values, latest_hours = [], [], []
     for station in stations:
         values_y = day_values(samples.filter(station=station), yesterday)
         values_t = day_values(samples.filter(station=station), today)
         at, hourly = latest_hour(station, samples, today)
+        daily_t = report(values_t, today)
         if station.in_city_mean:
+            if at is not None:
+                latest_hours.append((at, station))
             if values_y:
                 yesterday_values.append(values_y)
             if values_t:
@@ -101,13 +105,24 @@ def summary(today: date) -> dict[str, Any]:
         air_rows.append(
             {
                 "station": station,
-                "today": _cell(report(values_t, today)) if values_t else _cell(hourly),
-                "today_hour": at if not values_t else None,
+                "today": _cell(daily_t) if daily_t is not None and daily_t.aqi is not None else _cell(hourly),
+                "today_hour": None if daily_t is not None and daily_t.aqi is not None else at,
                 "yesterday": _cell(report(values_y, yesterday)),
             }
         )
+    city_today = report(rules.city_mean(today_values), today) if today_values else None
+    city_hour = None
+    if (city_today is None or city_today.aqi is None) and latest_hours:
+        # No day yet: the real-time AQI of the latest hour, over the stations that reported it.
+        hour = max(at for at, _s in latest_hours)
+        values = [
+            _numbers(s.values)
+            for s in samples.filter(period=Period.HOUR, start=hour, is_valid=True, station__in_city_mean=True)
+        ]
+        city_today, city_hour = report(rules.city_mean(values), today, "1h"), hour
     city = {
-        "today": _cell(report(rules.city_mean(today_values), today) if today_values else None),
+        "today": _cell(city_today),
+        "today_hour": city_hour,
         "yesterday": _cell(
             report(rules.city_mean(yesterday_values), yesterday) if yesterday_values else None
         ),

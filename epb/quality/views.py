@@ -4,8 +4,8 @@ imports, and the public page. Every read goes through the jurisdiction filter.""
 from __future__ import annotations
 
 import json
-from functools import wraps
 from datetime import date, timedelta
+from functools import wraps
 from typing import Any, cast
 
 from django.conf import settings

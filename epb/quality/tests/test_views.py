@@ -295,3 +295,25 @@ def test_enterprises_and_the_public_have_their_own_pages(
     assert client.get("/api/v1/quality/board?year=2010").status_code == 403
     client.force_login(public_user)
     assert client.get("/quality/warnings/").status_code == 302  # to the portal
+
+
+def test_the_city_real_time_aqi_before_the_day_is_complete(client: Any, tree: Any) -> None:
+    from django.utils import timezone
+
+    from epb.lib.timeutil import beijing_date
+
+    today = beijing_date(timezone.now())
+    for name, pm in (("甲站", "30"), ("乙站", "50")):
+        station = make_station(tree.town_a1, name=name, is_public=True)
+        audit.create(
+            AirSample,
+            actor=None,
+            station=station,
+            start=at(today, 0),
+            period=Period.HOUR,
+            source="manual",
+            values={"PM2_5": pm, "PM10": "40", "SO2": "5", "NO2": "20", "CO": "0.5", "O3": "60"},
+        )
+    html = client.get("/quality/public/").content.decode()
+    assert "00:00 实时" in html
+    assert ">60</span>" in html  # PM2.5 40 µg/m³ over two stations: IAQI 60 (HJ 633-2026)
