@@ -266,6 +266,51 @@ def _status_sql(vendor: str) -> tuple[str, int]:
     return sql, newest.count("%s")
 
 
+INSERT_READING_PG = INSERT_READING.replace("%s, %s) ON CONFLICT", "%s::jsonb, %s) ON CONFLICT")
+_STATEMENTS: dict[str, dict[str, Any]] = {}
+
+
+def _statements(vendor: str) -> dict[str, Any]:
+    """The hot-path statements in the driver's own parameter style (they run on the raw cursor)."""
+    found = _STATEMENTS.get(vendor)
+    if found is None:
+        status, n_newest = _status_sql(vendor)
+        found = {
+            "raw": INSERT_RAW,
+            "reading": INSERT_READING_PG if vendor == "postgresql" else INSERT_READING,
+            "status": status,
+            "quarantine": UPSERT_QUARANTINE,
+        }
+        if vendor == "sqlite":
+            found = {name: sql.replace("%s", "?") for name, sql in found.items()}
+        found["n_newest"] = n_newest
+        _STATEMENTS[vendor] = found
+    return found
+
+
+def _time_adapter(vendor: str) -> Callable[[datetime], Any]:
+    """Aware datetimes as the driver stores them: SQLite text in UTC, as Django writes it."""
+    if vendor != "sqlite":
+        return lambda value: value
+    cache: dict[datetime, str] = {}
+
+    def sqlite_time(value: datetime) -> str:
+        text = cache.get(value)
+        if text is None:
+            if value.tzinfo is not UTC:
+                value = value.astimezone(UTC)
+            text = cache[value] = value.replace(tzinfo=None).isoformat(" ")
+        return text
+
+    return sqlite_time
+
+
+def _encode_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def _mn(text: str | None) -> str:
     return (text or "")[:64]
 
@@ -318,7 +363,9 @@ def store_batch(records: Sequence[Inbound], directory: Directory, *, evidence: b
         }
     )
 
-    adapt = connection.ops.adapt_datetimefield_value
+    vendor = connection.vendor
+    statements = _statements(vendor)
+    adapt = _time_adapter(vendor)
     raw_rows: list[tuple[Any, ...]] = []
     reading_rows: list[tuple[Any, ...]] = []
     statuses: dict[int, _Status] = {}
@@ -326,13 +373,17 @@ def store_batch(records: Sequence[Inbound], directory: Directory, *, evidence: b
     answers: list[tuple[int, str, str, int | None, datetime]] = []
     time_requests: set[int] = set()
     stored = StoredBatch()
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    when_cache: dict[float, datetime] = {}
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_encode_default).encode
+    when_cache: dict[float, tuple[datetime, Any]] = {}
+    cn_cache: dict[str | None, int | None] = {}
+    hooks = bool(_HOOKS)
 
     for record in records:
-        when = when_cache.get(record.received)
-        if when is None:
-            when = when_cache[record.received] = datetime.fromtimestamp(record.received, UTC)
+        cached = when_cache.get(record.received)
+        if cached is None:
+            moment = datetime.fromtimestamp(record.received, UTC)
+            cached = when_cache[record.received] = (moment, adapt(moment))
+        when, when_db = cached
         event = record.event
         if isinstance(event, BadFrame):
             partial = event.partial
@@ -341,7 +392,7 @@ def store_batch(records: Sequence[Inbound], directory: Directory, *, evidence: b
             error = f"{event.error.code.value}: {event.error.message}"
             raw_rows.append(
                 (
-                    adapt(when),
+                    when_db,
                     record.peer,
                     mn,
                     entry.id if entry else None,
@@ -362,7 +413,11 @@ def store_batch(records: Sequence[Inbound], directory: Directory, *, evidence: b
         packet = event
         mn = _mn(packet.mn)
         entry = directory.get(mn) if mn else None
-        cn = _cn(packet.cn)
+        cn_text = packet.cn
+        if cn_text in cn_cache:
+            cn = cn_cache[cn_text]
+        else:
+            cn = cn_cache[cn_text] = _cn(cn_text)
         reason = None
         if not mn:
             reason = QuarantineReason.NO_MN
@@ -375,7 +430,7 @@ def store_batch(records: Sequence[Inbound], directory: Directory, *, evidence: b
         if reason is not None:
             raw_rows.append(
                 (
-                    adapt(when),
+                    when_db,
                     record.peer,
                     mn,
                     entry.id if entry else None,
@@ -415,11 +470,12 @@ def store_batch(records: Sequence[Inbound], directory: Directory, *, evidence: b
             assert cn is not None and packet.data_time is not None
             outcome = FrameOutcome.DATA
             part = (packet.pno or 0) if packet.has_subpackets else 0
-            data = rules.stored_data(packet.values, flow_unit=entry.flow_unit)
+            data = rules.stored_data(packet.values, flow_unit=entry.flow_unit, cp_text=packet.cp_text)
             reading_rows.append(
-                (entry.id, cn, adapt(packet.data_time), part, adapt(when), dumps(data), packet.rf)
+                (entry.id, cn, adapt(packet.data_time), part, when_db, dumps(data), packet.rf)
             )
-            stored.readings.append(StoredReading(entry.id, cn, packet.data_time, part, data))
+            if hooks:
+                stored.readings.append(StoredReading(entry.id, cn, packet.data_time, part, data))
             result.readings += 1
             status.last_cn = cn
             if status.data_at is None or when > status.data_at:
@@ -438,9 +494,9 @@ def store_batch(records: Sequence[Inbound], directory: Directory, *, evidence: b
                 answers.append((entry.id, packet.cn, qn, rtn, when))
         elif role is rules.Role.TIME_REQUEST:
             time_requests.add(entry.id)
-        raw_rows.append((adapt(when), record.peer, mn, entry.id, cn, outcome, "", packet.raw))
+        raw_rows.append((when_db, record.peer, mn, entry.id, cn, outcome, "", packet.raw))
 
-    status_sql, n_newest = _status_sql(connection.vendor)
+    n_newest = statements["n_newest"]
     status_rows = []
     for device_id, s in statuses.items():
         params: list[Any] = []
@@ -458,37 +514,44 @@ def store_batch(records: Sequence[Inbound], directory: Directory, *, evidence: b
     stored.device_ids = set(statuses)
 
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            if raw_rows and evidence:
-                cursor.executemany(INSERT_RAW, raw_rows)
-            if reading_rows:
-                cursor.executemany(INSERT_READING, reading_rows)
-            if status_rows:
-                cursor.executemany(status_sql, status_rows)
-            if quarantine:
-                cursor.executemany(
-                    UPSERT_QUARANTINE,
-                    [
-                        (
-                            q.mn,
-                            q.device_id,
-                            q.reason,
-                            adapt(q.first),
-                            adapt(q.last),
-                            q.frames,
-                            q.peer,
-                            q.st,
-                            q.cn,
-                            q.pw,
-                        )
-                        for q in quarantine.values()
-                    ],
-                )
+        # The driver's own cursor: Django's wrappers (and its debug-mode query log) cost more
+        # per batch than the statements; errors are still turned into Django's exceptions.
+        connection.ensure_connection()
+        with connection.wrap_database_errors:
+            cursor = connection.connection.cursor()
+            try:
+                if raw_rows and evidence:
+                    cursor.executemany(statements["raw"], raw_rows)
+                if reading_rows:
+                    cursor.executemany(statements["reading"], reading_rows)
+                if status_rows:
+                    cursor.executemany(statements["status"], status_rows)
+                if quarantine:
+                    cursor.executemany(
+                        statements["quarantine"],
+                        [
+                            (
+                                q.mn,
+                                q.device_id,
+                                q.reason,
+                                adapt(q.first),
+                                adapt(q.last),
+                                q.frames,
+                                q.peer,
+                                q.st,
+                                q.cn,
+                                q.pw,
+                            )
+                            for q in quarantine.values()
+                        ],
+                    )
+            finally:
+                cursor.close()
         for device_id, cn_text, qn, rtn, when in answers:
             if commands.record_answer(device_id, cn_text, qn, rtn, when):
                 result.answers += 1
         for device_id in time_requests:
             commands.request_time_calibration(device_id)
-        if _HOOKS and (stored.readings or stored.device_ids):
+        if hooks and (stored.readings or stored.device_ids):
             transaction.on_commit(lambda: _run_hooks(stored))
     return result

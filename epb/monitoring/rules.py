@@ -81,14 +81,33 @@ def _code(code: str) -> str:
     return normal
 
 
-def stored_data(values: Mapping[str, Mapping[str, Any]], *, flow_unit: str = "") -> dict[str, dict[str, Any]]:
+def stored_data(
+    values: Mapping[str, Mapping[str, Any]], *, flow_unit: str = "", cp_text: str | None = None
+) -> dict[str, dict[str, Any]]:
     """The ``Reading.data`` of a packet: 2017 codes, the factor's default units, JSON-ready values.
 
     2005 codes (``011``, ``B01``) become their 2017 codes so one series spans device
     generations; unknown (vendor) codes are kept as sent. A device that sends flow in another
     unit (``flow_unit``, e.g. ``m3/h``) has its flow rates converted; ``Cou`` is a volume and
-    stays as sent. Times become ISO 8601 UTC text.
+    stays as sent. Times become ISO 8601 UTC text. The common case — 2017 codes, default
+    units, no times — returns the packet's own mapping (read-only) without copying it;
+    ``cp_text`` (the packet's CP) lets that case be recognised without a look at every field.
     """
+    cache = _CODE_CACHE
+    plain = True
+    for code in values:
+        normal = cache.get(code)
+        if normal is None:
+            normal = _code(code)
+        if normal != code or (flow_unit and normal in _FLOW_CODES):
+            plain = False
+            break
+    if plain:
+        if cp_text is not None:
+            if cp_text.count("Time=") <= int(cp_text.startswith("DataTime=") or ";DataTime=" in cp_text):
+                return values  # type: ignore[return-value]
+        elif not any(suffix[-4:] == "Time" for fields in values.values() for suffix in fields):
+            return values  # type: ignore[return-value]
     out: dict[str, dict[str, Any]] = {}
     for code, fields in values.items():
         normal = _code(code)

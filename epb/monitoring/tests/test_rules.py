@@ -260,3 +260,21 @@ def test_a_device_profile_becomes_a_codec_profile() -> None:
         ).version
         is None
     )
+
+
+def test_a_packet_with_sample_times_is_stored_with_iso_times() -> None:
+    frame = build_packet(
+        qn="20240601160000000",
+        st="32",
+        cn="2061",
+        pw="123456",
+        mn="MN01",
+        flag=make_flag(Version.V2017, ack=True),
+        data_time=T,
+        values={"w01018": {"Avg": 20.0, "SampleTime": T}, "w21003": {"Avg": 1.0}},
+    )
+    p = decode_frame(frame)
+    data = rules.stored_data(p.values, cp_text=p.cp_text)
+    assert data["w01018"]["SampleTime"] == "2024-06-01T08:00:00+00:00"
+    simple = decode_frame(packet("2011").raw + b"\r\n")
+    assert rules.stored_data(simple.values, cp_text=simple.cp_text) is simple.values  # no copy
