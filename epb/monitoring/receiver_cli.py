@@ -71,14 +71,14 @@ async def serve(args: argparse.Namespace) -> int:
         await loop.run_in_executor(db, partitions.ensure_partitions)
     except Exception:
         logger.exception("could not check the monthly partitions; the periodic task will")
+    name = args.name or f"{socket.gethostname()}:{args.port}:{os.getpid()}"
     sink: Sink
     if args.sink == "nats":
         from epb.monitoring.bus import NatsSink
 
-        sink = await NatsSink.connect()
+        sink = await NatsSink.connect(name)
     else:
         sink = EmbeddedSink(db, directory)
-    name = args.name or f"{socket.gethostname()}:{args.port}:{os.getpid()}"
     config = ReceiverConfig(
         host=args.host,
         port=args.port,
