@@ -35,6 +35,20 @@ from epb.enterprises.models import Enterprise
 MAX_PHOTOS = 6
 
 
+class Form(forms.Form):
+    """Chinese labels take no ASCII colon after them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ModelForm(forms.ModelForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -80,7 +94,7 @@ class TypeField(forms.ChoiceField):
         super().__init__(choices=type_choices, **kwargs)
 
 
-class LocationMixin(forms.Form):
+class LocationMixin(Form):
     longitude = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
     latitude = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
     location_source = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -185,7 +199,7 @@ class StaffIntakeForm(LocationMixin):
 # -- actions on a case --------------------------------------------------------------------------
 
 
-class RouteForm(forms.Form):
+class RouteForm(Form):
     grid = forms.ModelChoiceField(
         label=_("属地（辖市区或网格）"), queryset=OrgUnit.objects.none(), required=False
     )
@@ -202,29 +216,29 @@ class RouteForm(forms.Form):
         self.fields["grid"].label_from_instance = lambda u: u.full_name()  # type: ignore[attr-defined]
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     text = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(Form):
     note = forms.CharField(label=_("受理意见"), required=False, max_length=500)
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(Form):
     reason = forms.ModelChoiceField(
         label=_("不予受理理由"), queryset=DeclineReason.objects.filter(is_active=True)
     )
     note = forms.CharField(label=_("说明"), required=False, max_length=500)
 
 
-class TransferForm(forms.Form):
+class TransferForm(Form):
     agency = forms.ModelChoiceField(
         label=_("移送部门"), queryset=ExternalAgency.objects.filter(is_active=True)
     )
     reason = forms.CharField(label=_("理由"), max_length=300)
 
 
-class AssignForm(forms.Form):
+class AssignForm(Form):
     handler = forms.ModelChoiceField(label=_("承办人"), queryset=User.objects.none())
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
@@ -232,19 +246,19 @@ class AssignForm(forms.Form):
         self.fields["handler"].queryset = candidates  # type: ignore[attr-defined]
 
 
-class FlagsForm(forms.Form):
+class FlagsForm(Form):
     severity = forms.TypedChoiceField(label=_("严重程度"), choices=Severity.choices, coerce=int)
     urgency = forms.TypedChoiceField(label=_("紧急程度"), choices=Urgency.choices, coerce=int)
     is_mass = forms.BooleanField(label=_("群体性"), required=False)
     is_sudden = forms.BooleanField(label=_("突发环境事件"), required=False)
 
 
-class ExtensionRequestForm(forms.Form):
+class ExtensionRequestForm(Form):
     days = forms.IntegerField(label=_("延期天数"), min_value=1, max_value=30, initial=30)
     reason = forms.CharField(label=_("延期理由"), max_length=300)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     approve = forms.TypedChoiceField(
         label=_("决定"),
         choices=[("1", _("同意")), ("0", _("不同意 / 退回"))],
@@ -255,7 +269,7 @@ class DecisionForm(forms.Form):
     note = forms.CharField(label=_("意见"), required=False, max_length=300)
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(Form):
     template = forms.ModelChoiceField(
         label=_("答复模板"), queryset=ReplyTemplate.objects.filter(is_active=True), required=False
     )
@@ -268,7 +282,7 @@ class ReplyForm(forms.Form):
     submit = forms.BooleanField(label=_("提交领导审签"), required=False)
 
 
-class CallbackForm(forms.Form):
+class CallbackForm(Form):
     method = forms.ChoiceField(label=_("方式"), choices=CallbackMethod.choices, initial=CallbackMethod.PHONE)
     reached = forms.TypedChoiceField(
         label=_("是否联系上"),
@@ -286,7 +300,7 @@ class CallbackForm(forms.Form):
     comment = forms.CharField(label=_("意见和建议"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReviewRequestForm(forms.Form):
+class ReviewRequestForm(Form):
     requested_at = forms.DateTimeField(
         label=_("申请时间"),
         required=False,
@@ -295,12 +309,12 @@ class ReviewRequestForm(forms.Form):
     reason = forms.CharField(label=_("申请理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReviewDecisionForm(forms.Form):
+class ReviewDecisionForm(Form):
     outcome = forms.ChoiceField(label=_("结论"), choices=ReviewOutcome.choices, widget=forms.RadioSelect)
     decision = forms.CharField(label=_("复查复核意见"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class HearingForm(forms.Form):
+class HearingForm(Form):
     kind = forms.ChoiceField(
         label=_("形式"), choices=[(EventKind.HEARING, _("听证")), (EventKind.JOINT_MEETING, _("会办"))]
     )
@@ -309,7 +323,7 @@ class HearingForm(forms.Form):
     outcome = forms.CharField(label=_("结果"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class PublishForm(forms.Form):
+class PublishForm(Form):
     public_summary = forms.CharField(
         label=_("公开内容（个人信息会被自动隐去）"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -317,17 +331,17 @@ class PublishForm(forms.Form):
     photos = forms.BooleanField(label=_("同时公开照片"), required=False)
 
 
-class MergeForm(forms.Form):
+class MergeForm(Form):
     number = forms.CharField(label=_("并入编号"), max_length=16)
     reason = forms.CharField(label=_("理由"), max_length=200)
 
 
-class LinkForm(forms.Form):
+class LinkForm(Form):
     number = forms.CharField(label=_("关联编号"), max_length=16)
     reason = forms.CharField(label=_("理由"), max_length=200)
 
 
-class LeaderCaseForm(forms.Form):
+class LeaderCaseForm(Form):
     leader = forms.ModelChoiceField(
         label=_("包案领导"), queryset=User.objects.filter(role="leadership", is_active=True)
     )
@@ -337,18 +351,18 @@ class LeaderCaseForm(forms.Form):
     )
 
 
-class InstructionForm(forms.Form):
+class InstructionForm(Form):
     text = forms.CharField(label=_("批示"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ResultForm(forms.Form):
+class ResultForm(Form):
     result = forms.CharField(label=_("化解情况"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 # -- leaders, supervision, periods, configuration -----------------------------------------------
 
 
-class ReceptionDayForm(forms.Form):
+class ReceptionDayForm(Form):
     date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
     leader = forms.ModelChoiceField(label=_("接访领导"), queryset=User.objects.none())
     org_unit = forms.ModelChoiceField(label=_("接访单位"), queryset=OrgUnit.objects.none())
@@ -368,12 +382,12 @@ class ReceptionDayForm(forms.Form):
         )
 
 
-class ReceptionRecordForm(forms.Form):
+class ReceptionRecordForm(Form):
     status = forms.ChoiceField(label=_("状态"), choices=ReceptionStatus.choices)
     summary = forms.CharField(label=_("接访情况"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class SupervisionForm(forms.Form):
+class SupervisionForm(Form):
     year = forms.IntegerField(label=_("督办年度"), min_value=2000, max_value=2100)
     title = forms.CharField(label=_("督办事项"), max_length=200)
     description = forms.CharField(label=_("问题概况"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -424,27 +438,27 @@ class SupervisionForm(forms.Form):
         return parsed
 
 
-class ActionDoneForm(forms.Form):
+class ActionDoneForm(Form):
     done_at = forms.DateField(label=_("完成日期"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("完成情况"), max_length=300)
 
 
-class DeadlineForm(forms.Form):
+class DeadlineForm(Form):
     deadline = forms.DateField(label=_("新期限"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("理由"), max_length=300)
 
 
-class DelistForm(forms.Form):
+class DelistForm(Form):
     on = forms.DateField(label=_("解除日期"), widget=forms.DateInput(attrs={"type": "date"}))
     notice = forms.CharField(label=_("解除挂牌公告"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CarryOverForm(forms.Form):
+class CarryOverForm(Form):
     deadline = forms.DateField(label=_("下一年度办结期限"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("说明"), max_length=300, required=False)
 
 
-class SensitivePeriodForm(forms.ModelForm):
+class SensitivePeriodForm(ModelForm):
     class Meta:
         model = SensitivePeriod
         fields = ["name", "start", "end", "escalate_severity", "escalate_urgency", "note"]
@@ -454,7 +468,7 @@ class SensitivePeriodForm(forms.ModelForm):
         }
 
 
-class ReplyTemplateForm(forms.ModelForm):
+class ReplyTemplateForm(ModelForm):
     class Meta:
         model = ReplyTemplate
         fields = ["name", "kind", "pollution_type", "text", "is_active"]
@@ -473,7 +487,7 @@ class ReplyTemplateForm(forms.ModelForm):
         return text
 
 
-class RoutingRuleForm(forms.ModelForm):
+class RoutingRuleForm(ModelForm):
     class Meta:
         model = RoutingRule
         fields = ["pollution_type", "department_code", "agency", "note"]
@@ -485,19 +499,19 @@ class RoutingRuleForm(forms.ModelForm):
         return code
 
 
-class DeclineReasonForm(forms.ModelForm):
+class DeclineReasonForm(ModelForm):
     class Meta:
         model = DeclineReason
         fields = ["code", "label", "guidance", "source", "sort_order", "is_active"]
 
 
-class ExternalAgencyForm(forms.ModelForm):
+class ExternalAgencyForm(ModelForm):
     class Meta:
         model = ExternalAgency
         fields = ["code", "name", "contact", "is_active"]
 
 
-class PeriodFilterForm(forms.Form):
+class PeriodFilterForm(Form):
     start = forms.DateField(label=_("自"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     district = forms.ModelChoiceField(label=_("辖市区"), queryset=OrgUnit.objects.none(), required=False)

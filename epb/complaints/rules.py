@@ -163,7 +163,8 @@ def decide_route(
     """
     reasons: list[str] = []
     known = set(known_departments)
-    if unit_level is None or unit_level == "city":
+    if kind != "consultation" and (unit_level is None or unit_level == "city"):
+        # A consultation needs no place: the centre answers it.
         reasons.append("无法按地点确定属地网格")
     if kind == "consultation":
         department = consultation_department if consultation_department in known else ""

@@ -3,6 +3,7 @@ and the clocks of a case."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -22,7 +23,7 @@ from epb.core import audit, clocks
 from epb.core.choices import OrgLevel, Role
 from epb.core.models import Clock, OrgUnit, User
 from epb.core.models.clocks import ClockState
-from epb.lib.workdays import ClockSpec
+from epb.lib.workdays import ClockError, ClockSpec
 
 logger = logging.getLogger("epb.complaints")
 
@@ -164,7 +165,22 @@ def send_sms(phone: str, text: str) -> None:
     transaction.on_commit(deliver)
 
 
-def tell_complainant(complaint: Complaint, text: str, *, actor: User | None) -> None:
+def effective(at: Any, complaint: Complaint | None = None) -> Any:
+    """When an act took effect: now, or an earlier time given when it is recorded afterwards (a
+    decision taken on the phone, back-office entry). The audit log keeps the real time of writing."""
+    now = timezone.now()
+    if at is None:
+        return now
+    if at.tzinfo is None:
+        raise ValidationError(_("办理时间须带时区"))
+    if at > now + dt.timedelta(minutes=5):
+        raise ValidationError(_("办理时间不能晚于现在"))
+    if complaint is not None and at < complaint.received_at:
+        raise ValidationError(_("办理时间不能早于收件时间"))
+    return at
+
+
+def tell_complainant(complaint: Complaint, text: str, *, actor: User | None, at: Any = None) -> None:
     """Tell the complainant (件件有回音): by SMS to a real-name phone, in-app to a logged-in filer,
     and on the tracking page. Anonymous complainants read it on the tracking page."""
     from epb.core.notify import notify
@@ -185,7 +201,7 @@ def tell_complainant(complaint: Complaint, text: str, *, actor: User | None) -> 
             subject=complaint,
         )
         channels.append("in_app")
-    event(complaint, EventKind.NOTICE, actor=actor, public_text=text, data={"channels": channels})
+    event(complaint, EventKind.NOTICE, actor=actor, public_text=text, data={"channels": channels}, at=at)
 
 
 def rules_is_mobile(phone: str) -> bool:
@@ -227,7 +243,10 @@ def stop(subject: models.Model, kinds: Iterable[str], *, actor: User | None, at:
     for kind in kinds:
         clock = clocks.open_clock(subject, kind)
         if clock is not None:
-            clocks.stop_clock(clock, actor=actor, at=at)
+            try:
+                clocks.stop_clock(clock, actor=actor, at=at)
+            except ClockError:
+                raise ValidationError(_("办理时间早于该件已记录的环节，请核对时间")) from None
 
 
 def open_handling_clock(complaint: Complaint) -> Clock | None:

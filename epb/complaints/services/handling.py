@@ -18,6 +18,7 @@ from epb.complaints.deadlines import ACCEPT, CONSULT, HANDLE, HANDLING, REHANDLE
 from epb.complaints.models import CaseLink, Complainant, Complaint, DeclineReason, ExternalAgency
 from epb.complaints.services.common import (
     check_action,
+    effective,
     event,
     is_centre,
     is_staff,
@@ -108,13 +109,13 @@ def route(
     return complaint
 
 
-def accept(complaint: Complaint, *, actor: User, note: str = "") -> Complaint:
+def accept(complaint: Complaint, *, actor: User, note: str = "", at: dt.datetime | None = None) -> Complaint:
     """受理: stops the 15-day clock and starts the 60-day handling clock; the complainant is told."""
     require_staff_on(complaint, actor)
     check_action(complaint, "accept")
     if complaint.grid is None:
         raise ValidationError(_("请先确定属地网格再受理（属地管理、分级负责）"))
-    now = timezone.now()
+    now = effective(at, complaint)
     with transaction.atomic():
         stop(complaint, [ACCEPT], actor=actor, at=now)
         complaint = audit.update(
@@ -135,20 +136,24 @@ def accept(complaint: Complaint, *, actor: User, note: str = "") -> Complaint:
             actor=actor,
             text=note,
             public_text=_("已受理，由%(unit)s办理") % {"unit": unit},
+            at=now,
         )
         tell_complainant(
             complaint,
             _("您反映的问题已受理，由%(unit)s办理，将在60日内办结答复") % {"unit": unit},
             actor=actor,
+            at=now,
         )
     return complaint
 
 
-def decline(complaint: Complaint, *, actor: User, reason: DeclineReason, note: str = "") -> Complaint:
+def decline(
+    complaint: Complaint, *, actor: User, reason: DeclineReason, note: str = "", at: dt.datetime | None = None
+) -> Complaint:
     """不予受理 with a coded reason; the complainant is told why and where to go."""
     require_staff_on(complaint, actor)
     check_action(complaint, "decline")
-    now = timezone.now()
+    now = effective(at, complaint)
     with transaction.atomic():
         stop(complaint, [ACCEPT, CONSULT], actor=actor, at=now)
         complaint = audit.update(
@@ -168,18 +173,21 @@ def decline(complaint: Complaint, *, actor: User, reason: DeclineReason, note: s
             actor=actor,
             text=note,
             public_text=f"{_('不予受理')}：{reason.label}",
+            at=now,
         )
-        tell_complainant(complaint, reason.guidance, actor=actor)
+        tell_complainant(complaint, reason.guidance, actor=actor, at=now)
     return complaint
 
 
-def transfer(complaint: Complaint, *, actor: User, agency: ExternalAgency, reason: str) -> Complaint:
+def transfer(
+    complaint: Complaint, *, actor: User, agency: ExternalAgency, reason: str, at: dt.datetime | None = None
+) -> Complaint:
     """移送 to a body outside the bureau (城管, 住建, 公安 …) with the reason; the case closes here."""
     require_staff_on(complaint, actor)
     check_action(complaint, "transfer")
     if not reason.strip():
         raise ValidationError({"reason": _("移送须说明理由")})
-    now = timezone.now()
+    now = effective(at, complaint)
     with transaction.atomic():
         stop(complaint, [ACCEPT, *HANDLING], actor=actor, at=now)
         complaint = audit.update(
@@ -199,33 +207,42 @@ def transfer(complaint: Complaint, *, actor: User, agency: ExternalAgency, reaso
             actor=actor,
             text=reason,
             public_text=_("已移送%(agency)s处理") % {"agency": agency.name},
+            at=now,
         )
         tell_complainant(
             complaint,
             _("您反映的问题属于%(agency)s职责，已移送其处理（%(reason)s）")
             % {"agency": agency.name, "reason": reason},
             actor=actor,
+            at=now,
         )
     return complaint
 
 
-def assign(complaint: Complaint, *, actor: User, handler: User) -> Complaint:
+def assign(complaint: Complaint, *, actor: User, handler: User, at: dt.datetime | None = None) -> Complaint:
     """One owner per case: the handler must be staff with jurisdiction over it."""
     require_staff_on(complaint, actor)
     check_action(complaint, "assign")
     require(is_staff(handler) and handler.is_active, _("承办人须为在职工作人员"))
     if not Complaint.objects.visible_to(handler).filter(pk=complaint.pk).exists():
         raise ValidationError({"handler": _("%(name)s 对该件没有管辖权，不能承办") % {"name": handler}})
+    when = effective(at, complaint)
     with transaction.atomic():
         complaint = audit.update(
             complaint,
             actor=actor,
             action="complaints.complaint.assigned",
             handler=handler,
-            assigned_at=timezone.now(),
+            assigned_at=when,
         )
         retarget_clocks(complaint, actor=actor)
-        event(complaint, EventKind.ASSIGNED, actor=actor, text=_("承办人：%(name)s") % {"name": handler})
+        event(
+            complaint,
+            EventKind.ASSIGNED,
+            actor=actor,
+            text=_("承办人：%(name)s") % {"name": handler},
+            at=when,
+        )
         notify_staff(
             [handler],
             complaint,
@@ -321,7 +338,9 @@ def request_extension(complaint: Complaint, *, actor: User, days: int, reason: s
     return complaint
 
 
-def decide_extension(complaint: Complaint, *, actor: User, approve: bool, note: str = "") -> Complaint:
+def decide_extension(
+    complaint: Complaint, *, actor: User, approve: bool, note: str = "", at: dt.datetime | None = None
+) -> Complaint:
     require_staff_on(complaint, actor)
     require_leader(actor, _("延期审批"))
     check_action(complaint, "extension_decide")
@@ -334,7 +353,9 @@ def decide_extension(complaint: Complaint, *, actor: User, approve: bool, note: 
     with transaction.atomic():
         if approve:
             try:
-                clock = clocks.extend_clock(clock, days, actor=actor, reason=complaint.extension_reason)
+                clock = clocks.extend_clock(
+                    clock, days, actor=actor, reason=complaint.extension_reason, at=effective(at, complaint)
+                )
             except ClockError as exc:
                 message = _("办理期限已过或延期超过上限，不能批准延期（%(e)s）") % {"e": exc}
                 raise ValidationError(message) from None
@@ -353,7 +374,7 @@ def decide_extension(complaint: Complaint, *, actor: User, approve: bool, note: 
             }
             event(complaint, EventKind.EXTENSION, actor=actor, text=note, public_text=_("延期办理"))
             # The law requires the complainant to be told of the extension and its reason.
-            tell_complainant(complaint, text, actor=actor)
+            tell_complainant(complaint, text, actor=actor, at=at)
         else:
             complaint = audit.update(
                 complaint,
@@ -401,7 +422,13 @@ def record_hearing(
 
 
 def merge(
-    complaint: Complaint, original: Complaint, *, actor: User | None, reason: str, by_citizen: bool = False
+    complaint: Complaint,
+    original: Complaint,
+    *,
+    actor: User | None,
+    reason: str,
+    by_citizen: bool = False,
+    at: dt.datetime | None = None,
 ) -> Complaint:
     """并案: the case joins an earlier one about the same matter and follows its progress."""
     if not by_citizen:
@@ -411,9 +438,9 @@ def merge(
         original = original.duplicate_of
     if original.pk == complaint.pk:
         raise ValidationError({"original": _("不能并入自身")})
-    now = timezone.now()
+    now = effective(at, complaint)
     with transaction.atomic():
-        stop(complaint, [ACCEPT, *HANDLING], actor=actor, at=max(now, complaint.received_at))
+        stop(complaint, [ACCEPT, *HANDLING], actor=actor, at=now)
         complaint = audit.update(
             complaint,
             actor=actor,
@@ -435,12 +462,14 @@ def merge(
             actor=actor,
             text=reason,
             public_text=_("与编号%(n)s反映的同一问题合并办理") % {"n": original.number},
+            at=now,
         )
         event(
             original,
             EventKind.MERGED,
             actor=actor,
             text=_("并入 %(n)s：%(r)s") % {"n": complaint.number, "r": reason},
+            at=now,
         )
     return complaint
 

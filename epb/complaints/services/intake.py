@@ -287,7 +287,7 @@ def submit(
                 "channel": complaint.get_channel_display(),
             },
         )
-        auto_route(complaint, actor=actor)
+        auto_route(complaint, actor=actor, at=received_at)
         if data.kind == Kind.CONSULTATION:
             # A consultation is answered, not accepted: it starts on its answer clock at once.
             complaint = audit.update(
@@ -303,9 +303,16 @@ def submit(
         if data.add_to is not None:
             from epb.complaints.services.handling import merge
 
-            merge(complaint, data.add_to, actor=actor, reason=_("举报人选择补充到已有投诉"), by_citizen=True)
+            merge(
+                complaint,
+                data.add_to,
+                actor=actor,
+                reason=_("举报人选择补充到已有投诉"),
+                by_citizen=True,
+                at=received_at,
+            )
         else:
-            escalate_if_needed(complaint, actor=actor)
+            escalate_if_needed(complaint, actor=actor, at=received_at)
             _notify_new(complaint)
         complaint_id = complaint.pk
         transaction.on_commit(lambda: _enqueue_repeat_check(complaint_id))
@@ -354,7 +361,7 @@ def locate_case(complaint: Complaint) -> tuple[OrgUnit | None, str]:
     return None, ""
 
 
-def auto_route(complaint: Complaint, *, actor: User | None) -> Complaint:
+def auto_route(complaint: Complaint, *, actor: User | None, at: dt.datetime | None = None) -> Complaint:
     """属地管理、分级负责: the unit containing the location owns the case; the routing table gives the
     handling division. Anything it cannot decide goes to the centre's triage queue."""
     from epb.complaints.models import ExternalAgency
@@ -393,9 +400,10 @@ def auto_route(complaint: Complaint, *, actor: User | None) -> Complaint:
             actor=actor,
             text=f"{how}：{grid.full_name()}；{_('承办处室')}：{department or '—'}",
             public_text=_("已转%(unit)s属地办理") % {"unit": grid.full_name()},
+            at=at,
         )
     if decision.needs_triage:
-        event(complaint, EventKind.TRIAGE, actor=actor, text=complaint.triage_reason)
+        event(complaint, EventKind.TRIAGE, actor=actor, text=complaint.triage_reason, at=at)
     return complaint
 
 
@@ -489,6 +497,7 @@ def detect_repeats(complaint: Complaint, *, actor: User | None = None) -> list[C
             if len(links) >= 10:
                 break
         if links:
+            # Detection runs right after intake; on the timeline it belongs there.
             if not complaint.is_repeat:
                 audit.update(
                     complaint, actor=actor, action="complaints.complaint.repeat_detected", is_repeat=True
@@ -510,7 +519,9 @@ def active_periods(day: dt.date) -> list[SensitivePeriod]:
     return list(SensitivePeriod.objects.filter(start__lte=day, end__gte=day))
 
 
-def escalate_if_needed(complaint: Complaint, *, actor: User | None) -> list[str]:
+def escalate_if_needed(
+    complaint: Complaint, *, actor: User | None, at: dt.datetime | None = None
+) -> list[str]:
     """Mass (群体性) and sudden (突发) incidents go to leadership at once, and so do serious cases in a
     sensitive period."""
     periods = [
@@ -526,9 +537,16 @@ def escalate_if_needed(complaint: Complaint, *, actor: User | None) -> list[str]
     )
     if not reasons or complaint.escalated_at is not None:
         return reasons
-    audit.update(complaint, actor=actor, action="complaints.complaint.escalated", escalated_at=timezone.now())
+    when = at or timezone.now()
+    audit.update(complaint, actor=actor, action="complaints.complaint.escalated", escalated_at=when)
     text = "、".join(reasons)
-    event(complaint, EventKind.ESCALATED, actor=actor, text=_("即时上报局领导：%(why)s") % {"why": text})
+    event(
+        complaint,
+        EventKind.ESCALATED,
+        actor=actor,
+        text=_("即时上报局领导：%(why)s") % {"why": text},
+        at=when,
+    )
     notify_staff(
         leaders() + centre_staff() + staff_of_unit(complaint.grid),
         complaint,

@@ -16,6 +16,7 @@ from epb.complaints.deadlines import SUPERVISION, supervision_spec
 from epb.complaints.models import Complaint, LeaderCase, ReceptionDay, Supervision, SupervisionAction
 from epb.complaints.services.common import (
     check_action,
+    effective,
     event,
     is_citywide_staff,
     is_staff,
@@ -66,7 +67,13 @@ def record_reception(day: ReceptionDay, *, actor: User, status: str, summary: st
 
 
 def assign_leader(
-    complaint: Complaint, *, actor: User, leader: User, instructions: str, due_date: dt.date | None = None
+    complaint: Complaint,
+    *,
+    actor: User,
+    leader: User,
+    instructions: str,
+    due_date: dt.date | None = None,
+    at: dt.datetime | None = None,
 ) -> LeaderCase:
     require_staff_on(complaint, actor)
     require_leader(actor, _("领导包案"))
@@ -76,6 +83,7 @@ def assign_leader(
         raise ValidationError({"instructions": _("请填写批示或包案要求")})
     if complaint.leader_cases.filter(leader=leader, status=LeaderCaseStatus.OPEN).exists():
         raise ValidationError({"leader": _("该领导已包案")})
+    when = effective(at, complaint)
     with transaction.atomic():
         case = audit.create(
             LeaderCase,
@@ -84,6 +92,7 @@ def assign_leader(
             leader=leader,
             instructions=instructions.strip(),
             due_date=due_date,
+            assigned_at=when,
         )
         event(
             complaint,
@@ -91,6 +100,7 @@ def assign_leader(
             actor=actor,
             text=_("%(leader)s包案：%(i)s") % {"leader": leader, "i": instructions},
             public_text=_("局领导包案督办"),
+            at=when,
         )
         recipients = ([complaint.handler] if complaint.handler else []) + staff_of_unit(complaint.grid)
         notify_staff(recipients, complaint, _("【领导包案】%(n)s") % {"n": complaint.number}, instructions)

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from epb.complaints import rules
@@ -27,6 +26,7 @@ from epb.complaints.models import Callback, Complaint, Reply, ReplyTemplate, Rev
 from epb.complaints.services.common import (
     centre_staff,
     check_action,
+    effective,
     event,
     is_centre,
     leaders,
@@ -79,6 +79,7 @@ def save_reply(
     findings: str = "",
     template: ReplyTemplate | None = None,
     submit: bool = False,
+    at: dt.datetime | None = None,
 ) -> Reply:
     """Draft (or redraft) the reply; ``submit`` sends it to a leader for sign-off. A consultation is
     answered directly unless COMPLAINTS_SIGN_OFF_CONSULTATIONS is on."""
@@ -88,15 +89,22 @@ def save_reply(
         raise ValidationError({"text": _("请填写答复意见")})
     if complaint.kind == Kind.COMPLAINT and submit and not findings.strip():
         raise ValidationError({"findings": _("请填写调查处理结果")})
+    when = effective(at, complaint)
     with transaction.atomic():
         draft = complaint.replies.filter(status__in=[ReplyStatus.DRAFT, ReplyStatus.RETURNED]).first()
         fields: dict[str, Any] = {"text": text.strip(), "findings": findings.strip(), "template": template}
         if draft is None:
             draft = audit.create(
-                Reply, actor=actor, complaint=complaint, drafted_by=actor, status=ReplyStatus.DRAFT, **fields
+                Reply,
+                actor=actor,
+                complaint=complaint,
+                drafted_by=actor,
+                drafted_at=when,
+                status=ReplyStatus.DRAFT,
+                **fields,
             )
         else:
-            draft = audit.update(draft, actor=actor, drafted_by=actor, drafted_at=timezone.now(), **fields)
+            draft = audit.update(draft, actor=actor, drafted_by=actor, drafted_at=when, **fields)
         if not submit:
             return draft
         direct = complaint.kind == Kind.CONSULTATION and not setting("COMPLAINTS_SIGN_OFF_CONSULTATIONS")
@@ -106,30 +114,32 @@ def save_reply(
                 actor=actor,
                 action="complaints.reply.answered",
                 status=ReplyStatus.SIGNED,
-                submitted_at=timezone.now(),
+                submitted_at=when,
                 signed_by=actor,
-                signed_at=timezone.now(),
+                signed_at=when,
             )
-            _publish(complaint, draft, actor=actor)
+            _publish(complaint, draft, actor=actor, at=when)
             return draft
         draft = audit.update(
             draft,
             actor=actor,
             action="complaints.reply.submitted",
             status=ReplyStatus.PENDING,
-            submitted_at=timezone.now(),
+            submitted_at=when,
         )
         audit.update(
             complaint, actor=actor, action="complaints.complaint.reply_submitted", status=Status.REPLY_PENDING
         )
-        event(complaint, EventKind.REPLY, actor=actor, text=_("答复意见报领导审签"))
+        event(complaint, EventKind.REPLY, actor=actor, text=_("答复意见报领导审签"), at=when)
         notify_staff(
             leaders(), complaint, _("【待审签】%(n)s 答复意见") % {"n": complaint.number}, text[:200]
         )
     return draft
 
 
-def sign_reply(reply: Reply, *, actor: User, approve: bool, note: str = "") -> Reply:
+def sign_reply(
+    reply: Reply, *, actor: User, approve: bool, note: str = "", at: dt.datetime | None = None
+) -> Reply:
     """A leader signs the reply (it is published to the complainant at once) or returns it."""
     complaint = reply.complaint
     require_staff_on(complaint, actor)
@@ -137,6 +147,7 @@ def sign_reply(reply: Reply, *, actor: User, approve: bool, note: str = "") -> R
     check_action(complaint, "sign")
     if reply.status != ReplyStatus.PENDING:
         raise ValidationError(_("该答复不在待审签状态"))
+    when = effective(at, complaint)
     with transaction.atomic():
         if approve:
             reply = audit.update(
@@ -145,11 +156,11 @@ def sign_reply(reply: Reply, *, actor: User, approve: bool, note: str = "") -> R
                 action="complaints.reply.signed",
                 status=ReplyStatus.SIGNED,
                 signed_by=actor,
-                signed_at=timezone.now(),
+                signed_at=when,
                 sign_note=note[:300],
             )
-            event(complaint, EventKind.SIGN_OFF, actor=actor, text=note or _("同意"))
-            _publish(complaint, reply, actor=actor)
+            event(complaint, EventKind.SIGN_OFF, actor=actor, text=note or _("同意"), at=when)
+            _publish(complaint, reply, actor=actor, at=when)
         else:
             if not note.strip():
                 raise ValidationError({"note": _("退回须写明意见")})
@@ -185,8 +196,8 @@ def _owes_callback(complaint: Complaint) -> bool:
     return complaint.real_name and complaint.kind in setting("COMPLAINTS_CALLBACK_KINDS")
 
 
-def _publish(complaint: Complaint, reply: Reply, *, actor: User) -> None:
-    now = timezone.now()
+def _publish(complaint: Complaint, reply: Reply, *, actor: User, at: dt.datetime) -> None:
+    now = at
     stop(complaint, HANDLING, actor=actor, at=now)
     complaint = audit.update(
         complaint,
@@ -197,13 +208,13 @@ def _publish(complaint: Complaint, reply: Reply, *, actor: User) -> None:
         closed_at=now,
         review_window_ends_at=review_window_end(now) if complaint.kind == Kind.COMPLAINT else None,
     )
-    event(complaint, EventKind.REPLY, actor=actor, public_text=_("已办结并答复"))
-    tell_complainant(complaint, _("您反映的问题已办结答复，请凭查询码查看答复意见"), actor=actor)
+    event(complaint, EventKind.REPLY, actor=actor, public_text=_("已办结并答复"), at=now)
+    tell_complainant(complaint, _("您反映的问题已办结答复，请凭查询码查看答复意见"), actor=actor, at=now)
     if _owes_callback(complaint) and clocks.open_clock(complaint, CALLBACK) is None:
         start(complaint, clock_spec(CALLBACK), complaint, actor=actor, at=now)
     for merged in complaint.merged.all():
         merged = audit.update(merged, actor=actor, action="complaints.complaint.replied", replied_at=now)
-        tell_complainant(merged, _("您反映的问题已合并办结答复，请凭查询码查看答复意见"), actor=actor)
+        tell_complainant(merged, _("您反映的问题已合并办结答复，请凭查询码查看答复意见"), actor=actor, at=now)
         if _owes_callback(merged) and clocks.open_clock(merged, CALLBACK) is None:
             start(merged, clock_spec(CALLBACK), merged, actor=actor, at=now)
 
@@ -236,7 +247,7 @@ def record_callback(
         raise ValidationError({"satisfaction": _("请选择满意度")})
     if not reached:
         satisfaction = ""
-    at = at or timezone.now()
+    at = effective(at, complaint)
     with transaction.atomic():
         callback = audit.create(
             Callback,
@@ -268,7 +279,7 @@ def record_callback(
             while target.duplicate_of is not None:
                 target = target.duplicate_of
             if target.status == Status.REPLIED:
-                rehandle(target, actor=actor, reason=_("回访不满意：%(c)s") % {"c": comment or "—"})
+                rehandle(target, actor=actor, reason=_("回访不满意：%(c)s") % {"c": comment or "—"}, at=at)
             else:
                 event(
                     target,
@@ -279,9 +290,9 @@ def record_callback(
     return callback
 
 
-def rehandle(complaint: Complaint, *, actor: User, reason: str) -> Complaint:
+def rehandle(complaint: Complaint, *, actor: User, reason: str, at: dt.datetime | None = None) -> Complaint:
     """Back to handling, on the re-handling clock."""
-    now = timezone.now()
+    now = effective(at, complaint)
     complaint = audit.update(
         complaint,
         actor=actor,
@@ -295,7 +306,7 @@ def rehandle(complaint: Complaint, *, actor: User, reason: str) -> Complaint:
         extension_reason="",
     )
     start(complaint, clock_spec(REHANDLE), complaint, actor=actor, at=now)
-    event(complaint, EventKind.REHANDLE, actor=actor, text=reason, public_text=_("重新办理"))
+    event(complaint, EventKind.REHANDLE, actor=actor, text=reason, public_text=_("重新办理"), at=now)
     recipients = ([complaint.handler] if complaint.handler else []) + staff_of_unit(complaint.grid)
     notify_staff(recipients, complaint, _("【重新办理】%(n)s") % {"n": complaint.number}, reason)
     return complaint
@@ -314,7 +325,7 @@ def request_review(
         raise ValidationError(_("咨询件不适用复查复核"))
     if not reason.strip():
         raise ValidationError({"reason": _("请填写申请理由")})
-    requested_at = requested_at or timezone.now()
+    requested_at = effective(requested_at, complaint)
     decided = list(complaint.reviews.exclude(decided_at=None).values_list("stage", flat=True))
     open_stage = complaint.reviews.filter(decided_at=None).values_list("stage", flat=True).first()
     stage = rules.next_review_stage(decided, open_stage)
@@ -353,7 +364,9 @@ def request_review(
     return review
 
 
-def decide_review(review: ReviewRequest, *, actor: User, outcome: str, decision: str) -> ReviewRequest:
+def decide_review(
+    review: ReviewRequest, *, actor: User, outcome: str, decision: str, at: dt.datetime | None = None
+) -> ReviewRequest:
     complaint = review.complaint
     require_staff_on(complaint, actor)
     require(is_centre(actor), _("复查复核决定须由局领导或信访中心作出"))
@@ -364,7 +377,7 @@ def decide_review(review: ReviewRequest, *, actor: User, outcome: str, decision:
         raise ValidationError({"outcome": _("请选择结论")})
     if len(decision.strip()) < 5:
         raise ValidationError({"decision": _("请填写复查复核意见")})
-    now = timezone.now()
+    now = effective(at, complaint)
     label = ReviewStage(review.stage).label
     with transaction.atomic():
         review = audit.update(

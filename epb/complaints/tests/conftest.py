@@ -36,6 +36,9 @@ class Bureau:
 
 @pytest.fixture
 def bureau(tree: OrgTree) -> Bureau:
+    from epb.complaints.services.config import ensure_reference_data
+
+    ensure_reference_data()
     departments = {
         code: core_services.create_department(actor=None, code=code, name=name, org_unit=tree.city)
         for code, name in (

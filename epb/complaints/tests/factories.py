@@ -23,6 +23,7 @@ from epb.complaints.models import (
     Supervision,
     SupervisionAction,
 )
+from epb.complaints.services.config import ensure_reference_data
 from epb.core import audit
 from epb.core.choices import Role
 from epb.core.geography import invalidate_grid_index
@@ -55,8 +56,10 @@ def make_complaint(
     **overrides: Any,
 ) -> Complaint:
     """A case filed from a point in ``grid`` (routed there by its location)."""
-    # Units made by a test are not in the per-process spatial index until it is rebuilt.
+    # Units made by a test are not in the per-process spatial index until it is rebuilt, and a
+    # transactional test may have emptied the seeded reference tables.
     invalidate_grid_index()
+    ensure_reference_data()
     sub = ptype(type_code)
     top = sub.parent or sub
     lon, lat = centre_of(grid) if grid is not None else (None, None)

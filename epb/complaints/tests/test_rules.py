@@ -96,6 +96,7 @@ KNOWN = ["inspection", "petition", "approval"]
         ("town", None, None, "complaint", "", "", True),  # no rule
         ("town", None, Rule("nonexistent"), "complaint", "", "", True),
         ("town", None, None, "consultation", "petition", "", False),
+        (None, None, None, "consultation", "petition", "", False),  # a consultation needs no place
     ],
 )
 def test_routing(

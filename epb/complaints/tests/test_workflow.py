@@ -297,3 +297,25 @@ def test_hearings_and_leader_cases_are_on_the_record(bureau: Bureau, leader: Any
     assert case.status == "closed"
     assert complaint.events.filter(kind=EventKind.INSTRUCTION).exists()
     assert AuditEntry.objects.filter(action="complaints.leadercase.closed").exists()
+
+
+def test_acts_recorded_afterwards_cannot_be_dated_in_the_future_or_before_receipt(
+    bureau: Bureau, district_officer: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    complaint = make_complaint(bureau.tree.town_a1, received_at=timezone.now() - dt.timedelta(hours=3))
+    with pytest.raises(ValidationError, match="晚于现在"):
+        services.accept(complaint, actor=district_officer, at=timezone.now() + dt.timedelta(hours=1))
+    with pytest.raises(ValidationError, match="早于收件时间"):
+        services.accept(complaint, actor=district_officer, at=complaint.received_at - dt.timedelta(hours=1))
+    complaint.refresh_from_db()
+    assert complaint.status == Status.RECEIVED
+    earlier = complaint.received_at + dt.timedelta(minutes=1)
+    complaint = services.accept(complaint, actor=district_officer, at=earlier)
+    assert complaint.accepted_at == earlier
+    # The audit log keeps the real time of writing.
+    entry = AuditEntry.objects.get(action="complaints.complaint.accepted", object_id=str(complaint.pk))
+    assert entry.at > earlier

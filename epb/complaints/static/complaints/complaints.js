@@ -52,6 +52,9 @@
     var points = JSON.parse(el.dataset.hotspots || "[]");
     onMap(el, function (map) {
       var L = window.L, overlays = {};
+      // Without a tile layer (no tile server configured) the map has no maximum zoom, which
+      // clustering needs to know.
+      if (map.getMaxZoom() === Infinity) map.setMaxZoom(18);
       if (L.heatLayer) {
         var heat = L.heatLayer(points.map(function (p) { return [p.lat, p.lon, 1]; }), { radius: 22, blur: 18, maxZoom: 14 });
         heat.addTo(map); overlays["热力图"] = heat;
