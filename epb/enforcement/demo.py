@@ -138,11 +138,24 @@ def _last_year_sanction(today: dt.date) -> None:
     if enterprise is None:
         return
     manager = _manager(enterprise.grid)
+    opened_at = _at(dt.date(today.year - 1, 9, 3), 9)
+    case = cases.register_case(
+        actor=manager,
+        title="涂装废气直排",
+        grid=enterprise.grid,
+        handler=manager,
+        enterprise=enterprise,
+        at=opened_at,
+    )
+    cases.decide_case(
+        case, actor=manager, open_case=True, note="予以立案", at=opened_at + dt.timedelta(days=2)
+    )
     fine = cases.decide_measure(
         actor=manager,
         kind="fine",
         enterprise=enterprise,
         officer=manager,
+        case=case,
         amount=Decimal("20000.00"),
         decided_on=dt.date(today.year - 1, 9, 12),
         decision_number=f"常环罚〔{today.year - 1}〕57号",
@@ -150,6 +163,7 @@ def _last_year_sanction(today: dt.date) -> None:
     )
     cases.serve_measure(fine, actor=manager, served_at=_at(dt.date(today.year - 1, 9, 14), 10))
     cases.record_payment(fine, actor=manager, paid_at=_at(dt.date(today.year - 1, 9, 25), 15), note="已缴清")
+    cases.close_case(case, actor=manager, conclusion="罚款已缴清", at=_at(dt.date(today.year - 1, 9, 28), 9))
 
 
 def _carry_out(today: dt.date, rng: random.Random) -> None:

@@ -426,6 +426,17 @@ def hearing_right(kind: str, amount: Decimal | None, party: str = "organisation"
 SIMPLE_PROCEDURE_CAP: Mapping[str, Decimal] = {"organisation": Decimal(3000), "individual": Decimal(200)}
 
 
+def needs_case(kind: str, amount: Decimal | None, party: str = "organisation") -> bool:
+    """Whether a measure must come from an opened case: every penalty and coercive measure, except
+    what the simple procedure allows on the spot (a warning, or a small fine); orders to correct
+    and the plan's remedies stand alone."""
+    if kind in ("warning", "order") or kind in REMEDY_KINDS:
+        return False
+    if kind == "fine" and amount is not None:
+        return amount > SIMPLE_PROCEDURE_CAP[party]
+    return True
+
+
 def daily_fine_days(served_on: dt.date, reinspected_on: dt.date) -> int:
     """Days of a daily fine: from the day after the correction order was served to the
     re-inspection that found the discharge continuing, both included (令28) [V]."""

@@ -236,12 +236,17 @@ def decide_measure(
         require(is_manager(actor) and covers(actor, grid), _("只有辖区环保局可以作出执法措施决定"))
     if not is_officer(officer) or not covers(officer, grid):
         raise ValidationError({"officer": _("承办人须为该辖区的执法人员")})
-    if (
-        case is not None
-        and case.status != CaseStatus.OPENED
-        and kind not in rules.REMEDY_KINDS | {"warning", "order"}
+    standalone = kind in rules.REMEDY_KINDS | {"warning", "order"}
+    opened = case is not None and case.status == CaseStatus.OPENED
+    if (case is not None and not standalone and not opened) or (
+        case is None and rules.needs_case(kind, amount)
     ):
-        raise ValidationError({"case": _("行政处罚和强制措施须在立案后作出")})
+        raise ValidationError(
+            {
+                "case": _("行政处罚和强制措施须在立案后作出（当场处罚仅限警告或 %(cap)s 元以下罚款）")
+                % {"cap": rules.SIMPLE_PROCEDURE_CAP["organisation"]}
+            }
+        )
     if kind == MeasureKind.REVOKE and (licence is None or licence.enterprise_id != enterprise.pk):
         raise ValidationError({"licence": _("请选择该企业被暂扣或吊销的许可证")})
     rule = rules.MEASURE_RULES[kind]

@@ -98,6 +98,24 @@ def test_penalties_need_an_opened_case_and_fines_an_amount(world: Any) -> None:
         )
     with pytest.raises(PermissionDenied):
         cases.decide_measure(actor=world.officer, kind="warning", enterprise=world.key, officer=world.officer)
+    with pytest.raises(ValidationError, match="立案"):  # beyond the simple procedure's 3 000 yuan
+        cases.decide_measure(
+            actor=world.manager,
+            kind="fine",
+            enterprise=world.key,
+            officer=world.officer,
+            amount=Decimal("3000.01"),
+        )
+    with pytest.raises(ValidationError, match="立案"):
+        cases.decide_measure(actor=world.manager, kind="seal", enterprise=world.key, officer=world.officer)
+    on_the_spot = cases.decide_measure(
+        actor=world.manager,
+        kind="fine",
+        enterprise=world.key,
+        officer=world.officer,
+        amount=Decimal("3000.00"),
+    )
+    assert on_the_spot.case is None
     warning = cases.decide_measure(
         actor=world.manager, kind="warning", enterprise=world.key, officer=world.officer
     )

@@ -274,3 +274,21 @@ def test_officer_score_rewards_timely_complete_work_and_penalises_open_overdue_t
 )
 def test_drill_status(held: int, today: dt.date, year: int, status: str) -> None:
     assert rules.drill_status(held, today, year) == status
+
+
+@pytest.mark.parametrize(
+    ("kind", "amount", "needed"),
+    [
+        ("warning", None, False),
+        ("order", None, False),
+        ("trees", None, False),
+        ("fine", Decimal("3000"), False),
+        ("fine", Decimal("3000.01"), True),
+        ("fine", None, True),
+        ("seal", None, True),
+        ("police", None, True),
+        ("daily_fine", None, True),
+    ],
+)
+def test_which_measures_need_an_opened_case(kind: str, amount: Decimal | None, needed: bool) -> None:
+    assert rules.needs_case(kind, amount) is needed
