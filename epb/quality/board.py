@@ -98,6 +98,11 @@ def _pct(value: Decimal | None) -> str:
     return "—" if value is None else f"{value}%"
 
 
+def _target_pct(value: Decimal) -> str:
+    """A required rate as staff wrote it: 100%, 99.5%."""
+    return f"{value.normalize():f}%"
+
+
 def _places() -> int:
     return int(conf.get("RATE_PLACES"))
 
@@ -178,7 +183,7 @@ def drinking(ctx: Context, target: Target) -> TargetResult:
     return TargetResult(
         target,
         _pct(rate),
-        _pct(target.required),
+        _target_pct(target.required),
         rules.status(achieved, final=ctx.final),
         summary,
         [_("水源地"), _("所在水体"), _("评价月数"), _("达标月数"), _("不达标月份"), _("超标指标"), _("结论")],
@@ -568,7 +573,7 @@ def noise(ctx: Context, target: Target) -> TargetResult:
     return TargetResult(
         target,
         _("昼间 %(d)s，夜间 %(n)s") % {"d": _pct(day), "n": _pct(night)},
-        _pct(target.required),
+        _target_pct(target.required),
         rules.status(achieved, final=ctx.final),
         _("功能区点次达标率，昼间、夜间分别评价（HJ 640-2012）"),
         [_("功能区、点位"), _("昼间达标点次"), _("昼间达标率"), _("夜间达标点次"), _("夜间达标率")],
@@ -619,7 +624,7 @@ def reduction(ctx: Context, target: Target) -> TargetResult:
     return TargetResult(
         target,
         _("%(done)s/%(n)s 项完成") % {"done": done, "n": len(known)},
-        _pct(target.required),
+        _target_pct(target.required),
         rules.status(achieved, final=ctx.final),
         _("最低完成率 %(r)s") % {"r": _pct(min(known) if known else None)},
         [_("污染物（辖区）"), _("减排任务（吨）"), _("已完成（吨）"), _("完成率")],

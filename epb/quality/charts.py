@@ -22,7 +22,7 @@ def _base(title: str, categories: Sequence[str]) -> dict[str, Any]:
         "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
         "legend": {"bottom": 0, "type": "scroll"},
-        "grid": {"left": 56, "right": 24, "top": 48, "bottom": 56},
+        "grid": {"left": 56, "right": 64, "top": 48, "bottom": 56},
         "xAxis": {"type": "category", "data": list(categories)},
     }
 
@@ -100,3 +100,26 @@ def classes(
             "data": [{"yAxis": target - 1}],
         }
     return option
+
+
+CLASS_COLORS = ["#1e88e5", "#1e88e5", "#2e9d4f", "#f2c200", "#f08a00", "#d93025"]
+
+
+def class_pie(title: str, counts: dict[str, int]) -> dict[str, Any]:
+    """How many sections are in each class (``counts`` keyed by CLASS_LABELS), in the grade colours."""
+    return {
+        "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "item"},
+        "legend": {"bottom": 0},
+        "series": [
+            {
+                "type": "pie",
+                "radius": ["35%", "65%"],
+                "data": [
+                    {"name": label, "value": counts.get(label, 0), "itemStyle": {"color": color}}
+                    for label, color in zip(CLASS_LABELS, CLASS_COLORS, strict=True)
+                    if counts.get(label)
+                ],
+            }
+        ],
+    }

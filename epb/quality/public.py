@@ -15,6 +15,16 @@ from epb.quality.models import AirSample, AirStation, NoiseSample, WaterSample, 
 from epb.standards.aqi import AqiResult, aqi
 from epb.standards.water import class_grade
 
+POLLUTANT_LABELS = {
+    "PM2_5": "PM2.5",
+    "PM10": "PM10",
+    "O3_8h": "O₃（8小时）",
+    "O3": "O₃（1小时）",
+    "SO2": "SO₂",
+    "NO2": "NO₂",
+    "CO": "CO",
+}
+
 
 def _numbers(values: dict[str, Any]) -> dict[str, Decimal]:
     return {p: Decimal(str(v)) for p, v in values.items() if v not in (None, "")}
@@ -69,7 +79,8 @@ def latest_hour(station: AirStation, samples: QuerySet[AirSample], day: date) ->
     return latest.start, report(_numbers(latest.values), day, "1h")
 
 
-def _cell(result: AqiResult | None) -> dict[str, Any]:
+def aqi_cell(result: AqiResult | None) -> dict[str, Any]:
+    """An AQI as the pages show it: figure, category, colour, primary pollutants, edition."""
     if result is None or result.aqi is None:
         return {"aqi": None}
     category = result.category
@@ -78,7 +89,7 @@ def _cell(result: AqiResult | None) -> dict[str, Any]:
         "aqi": result.aqi,
         "category": category.category,
         "color": category.color,
-        "primary": "、".join(result.primary_pollutants),
+        "primary": "、".join(POLLUTANT_LABELS.get(p, p) for p in result.primary_pollutants),
         "standard": f"HJ 633-{result.version}",
     }
 
@@ -105,9 +116,11 @@ def summary(today: date) -> dict[str, Any]:
         air_rows.append(
             {
                 "station": station,
-                "today": _cell(daily_t) if daily_t is not None and daily_t.aqi is not None else _cell(hourly),
+                "today": aqi_cell(daily_t)
+                if daily_t is not None and daily_t.aqi is not None
+                else aqi_cell(hourly),
                 "today_hour": None if daily_t is not None and daily_t.aqi is not None else at,
-                "yesterday": _cell(report(values_y, yesterday)),
+                "yesterday": aqi_cell(report(values_y, yesterday)),
             }
         )
     city_today = report(rules.city_mean(today_values), today) if today_values else None
@@ -121,9 +134,9 @@ def summary(today: date) -> dict[str, Any]:
         ]
         city_today, city_hour = report(rules.city_mean(values), today, "1h"), hour
     city = {
-        "today": _cell(city_today),
+        "today": aqi_cell(city_today),
         "today_hour": city_hour,
-        "yesterday": _cell(
+        "yesterday": aqi_cell(
             report(rules.city_mean(yesterday_values), yesterday) if yesterday_values else None
         ),
     }
@@ -132,14 +145,17 @@ def summary(today: date) -> dict[str, Any]:
         "yesterday": yesterday,
         "air_rows": air_rows,
         "city": city,
-        **_water(),
+        **_water(today),
         **_noise(),
     }
 
 
-def _water() -> dict[str, Any]:
+def _water(today: date) -> dict[str, Any]:
     published = WaterSample.objects.published()
-    latest = published.order_by("-sampled_at").first()
+    # The latest month that is over (the monthly monitoring is in by then), else the current one.
+    this_month = day_bounds(today.replace(day=1))[0]
+    latest = published.filter(sampled_at__lt=this_month).order_by("-sampled_at").first()
+    latest = latest or published.order_by("-sampled_at").first()
     if latest is None:
         return {"water_month": None, "water_rows": [], "water_chart": None}
     month = beijing_date(latest.sampled_at)
@@ -174,17 +190,7 @@ def _water() -> dict[str, Any]:
                 "meets": result.meets_target,
             }
         )
-    chart = {
-        "tooltip": {"trigger": "item"},
-        "legend": {"bottom": 0},
-        "series": [
-            {
-                "type": "pie",
-                "radius": ["35%", "65%"],
-                "data": [{"name": k, "value": v} for k, v in counts.items() if v],
-            }
-        ],
-    }
+    chart = charts.class_pie("", counts)
     return {"water_month": date(year, m, 1), "water_rows": rows, "water_chart": chart}
 
 

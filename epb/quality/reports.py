@@ -285,23 +285,7 @@ def _class_chart(title: str, sites: Sequence[WaterSite], means: dict[int, dict[s
         klass, _m, _x = _class(means.get(site.pk, {}), site)
         if klass is not None:
             counts[rules.class_label_of(klass)] += 1
-    colors = ["#1e88e5", "#1e88e5", "#2e9d4f", "#f2c200", "#f08a00", "#d93025"]
-    option = {
-        "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
-        "tooltip": {"trigger": "item"},
-        "legend": {"bottom": 0},
-        "series": [
-            {
-                "type": "pie",
-                "radius": ["35%", "65%"],
-                "data": [
-                    {"name": label, "value": n, "itemStyle": {"color": color}}
-                    for (label, n), color in zip(counts.items(), colors, strict=True)
-                    if n
-                ],
-            }
-        ],
-    }
+    option = charts.class_pie(title, counts)
     data = Table(
         [Column(_("水质类别")), Column(_("断面数"), ColumnKind.INTEGER)],
         list(counts.items()),

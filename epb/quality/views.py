@@ -382,7 +382,7 @@ def sample_new(request: HttpRequest, pk: int) -> HttpResponse:
 def stations_view(request: HttpRequest) -> HttpResponse:
     stations = list(AirStation.objects.visible_to(request.user).select_related("org_unit"))
     day = beijing_today() - timedelta(days=1)
-    rows = [(s, public.station_aqi(s, day)) for s in stations]
+    rows = [(s, public.aqi_cell(public.station_aqi(s, day))) for s in stations]
     points = [
         {"lat": s.latitude, "lon": s.longitude, "label": s.name, "url": s.get_absolute_url()}
         for s in stations
@@ -415,7 +415,7 @@ def station_view(request: HttpRequest, pk: int) -> HttpResponse:
             "station": station,
             "chart": json.dumps(chart, ensure_ascii=False),
             "samples": samples,
-            "rows": list(zip(days, series, strict=True))[::-1],
+            "rows": [(d, public.aqi_cell(r)) for d, r in zip(days, series, strict=True)][::-1],
         },
     )
 
