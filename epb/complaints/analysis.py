@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -304,7 +305,9 @@ def timeliness(qs: QuerySet[Complaint], period: Period) -> Timeliness:
     finished = cohort.filter(status__in=[Status.REPLIED, Status.TRANSFERRED, Status.MERGED]).count()
     ids = [str(pk) for pk in qs.values_list("pk", flat=True)]
     handling = Clock.objects.filter(
-        kind__in=["complaint.handle", "complaint.rehandle", "complaint.consult"], subject_id__in=ids
+        subject_type=ContentType.objects.get_for_model(Complaint),
+        kind__in=["complaint.handle", "complaint.rehandle", "complaint.consult"],
+        subject_id__in=ids,
     )
     closed = handling.filter(completed_at__gte=period.start, completed_at__lt=period.end)
     met = closed.filter(state=ClockState.MET).count()

@@ -11,7 +11,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import BigIntegerField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -58,10 +59,15 @@ TABS: list[tuple[str, str]] = [
 ]
 
 
-def _clock_ids(kinds: list[str], states: Sequence[str]) -> QuerySet[Clock, str]:
-    return Clock.objects.filter(
-        subject_type=ContentType.objects.get_for_model(Complaint), kind__in=kinds, state__in=states
-    ).values_list("subject_id", flat=True)
+def _clock_ids(kinds: list[str], states: Sequence[str]) -> QuerySet[Clock, int]:
+    """Ids of cases with such clocks (a clock keeps its subject's id as text: cast it back)."""
+    return (
+        Clock.objects.filter(
+            subject_type=ContentType.objects.get_for_model(Complaint), kind__in=kinds, state__in=states
+        )
+        .annotate(case_id=Cast("subject_id", BigIntegerField()))
+        .values_list("case_id", flat=True)
+    )
 
 
 def _tab(qs: QuerySet[Complaint], tab: str, user: Any) -> QuerySet[Complaint]:
