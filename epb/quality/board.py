@@ -218,7 +218,9 @@ def taihu_stable(ctx: Context, target: Target) -> TargetResult:
     data = WaterData(sites, [ctx.year])
     rule = target.rule or conf.get("STABLE_RULE")
     with_data = data.months_with_data(ctx.year)
-    expected = rules.months_of_year(ctx.year, 12 if ctx.final else max((m for _, m in with_data), default=0))
+    # A year in progress expects the months up to the latest one with data (and not past today).
+    so_far = max((m for _, m in with_data if m <= ctx.upto), default=0)
+    expected = rules.months_of_year(ctx.year, 12 if ctx.final else so_far)
     rows, stable_count, judged = [], 0, 0
     for site in sites:
         monthly = {m: data.monthly_class(site.pk, m) for m in expected}
@@ -297,7 +299,8 @@ def taihu_improve(ctx: Context, target: Target) -> TargetResult:
     rows, met, judged, series = [], 0, 0, []
     upto = ctx.upto or 12
     for site in sites:
-        baseline = data.annual(site.pk, baseline_year)
+        # A year in progress is compared with the same months of the baseline year.
+        baseline = data.annual(site.pk, baseline_year, upto)
         kwargs: dict[str, Any] = {
             "target_class": site.target_class or "III",
             "water_body": site.evaluated_as,
@@ -336,10 +339,9 @@ def taihu_improve(ctx: Context, target: Target) -> TargetResult:
             )
         )
 
-        def ytd(
-            month: rules.Month, site: WaterSite = site, baseline: Any = baseline, kwargs: Any = kwargs
-        ) -> float | None:
-            v = rules.improvement_verdict(baseline, data.annual(site.pk, ctx.year, month[1]), **kwargs)
+        def ytd(month: rules.Month, site: WaterSite = site, kwargs: Any = kwargs) -> float | None:
+            before = data.annual(site.pk, baseline_year, month[1])
+            v = rules.improvement_verdict(before, data.annual(site.pk, ctx.year, month[1]), **kwargs)
             return None if v.improvement is None else float(round_half_even(v.improvement * 100, _places()))
 
         series.append((site.name, _month_series(ctx, ytd)))
@@ -451,7 +453,7 @@ def lake(ctx: Context, target: Target) -> TargetResult:
     upto = ctx.upto or 12
     for lk in lakes:
         group = points[lk.pk]
-        before = rules.lake_result([data.annual(p.pk, baseline_year) for p in group])
+        before = rules.lake_result([data.annual(p.pk, baseline_year, upto) for p in group])
         after = rules.lake_result([data.annual(p.pk, ctx.year, upto) for p in group])
         verdict = rules.lake_verdict(before, after, basis=basis)
         if verdict.improved is not None:

@@ -157,3 +157,20 @@ def test_a_district_sees_the_board_of_its_own_sections(
     assert [r.label for r in stable.rows] == ["考核断面2", "考核断面4", "考核断面6", "考核断面8"]
     assert stable.required == "4 个" and stable.status == "met"
     assert results[TargetKind.INFLOW].rows == []  # the inflow rivers lie in district B
+
+
+def test_a_year_in_progress_is_judged_on_its_months_so_far(
+    network: dict[str, Any], targets: dict[str, Any], dept_staff: Any, leader: Any
+) -> None:
+    services.import_results(actor=dept_staff, kind="water", file_name="a.xlsx", content=_sheet(network))
+    results = {r.target.kind: r for r in board.build_board(2010, leader, today=date(2010, 6, 20))}
+    stable = results[TargetKind.TAIHU_STABLE]
+    assert (stable.measured, stable.status) == (Decimal(9), "on_track")  # July is still to come
+    assert {r.cells[3] for r in stable.rows} == {"6/6"}
+    improve = results[TargetKind.TAIHU_IMPROVE]
+    assert improve.status == "at_risk" and {r.label: r.ok for r in improve.rows} == {
+        "考核断面10": True,
+        "考核断面11": False,
+    }
+    # 太滆运河 so far: (0.5 + 5 × 2.2) / 6 = 1.917, Ⅴ类; its 劣Ⅴ comes with the rest of the year.
+    assert results[TargetKind.INFLOW].status == "on_track"
