@@ -297,7 +297,7 @@ class PlaceForm(forms.Form):
 
 class PatrolForm(forms.Form):
     owner = UserChoiceField(label=_("责任人"), queryset=User.objects.none())
-    due_date = forms.DateField(label=_("巡查期限"), widget=DATE)
+    due_date = forms.DateField(label=_("期限"), widget=DATE)
     night = forms.BooleanField(label=_("夜间"), required=False)
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:

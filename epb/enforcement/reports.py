@@ -218,7 +218,8 @@ def total_compliance(rows: list[GridRow]) -> rules.GridCompliance:
 
 def bulletin(user: Any, period: Period, *, organization: str = "") -> Document:
     target = conf.compliance_target()
-    rows = grid_rows(user, period)
+    # Grids without industrial sources and without inspections have nothing to report.
+    rows = [r for r in grid_rows(user, period) if r.sources or r.inspections]
     total = total_compliance(rows)
     below = [r for r in rows if r.compliance.below(target)]
     inspected = sum(len(r.inspected) for r in rows)

@@ -75,7 +75,7 @@ def grid_overview(request: HttpRequest) -> HttpResponse:
         {
             "period": period,
             "periods": BulletinPeriod.choices,
-            "rows": rows,
+            "rows": [r for r in rows if r.sources or r.inspections],
             "total": total,
             "target": target,
             "below": [r for r in rows if r.compliance.below(target)],
