@@ -131,7 +131,13 @@ def update_device(device: Device, *, actor: User | None, **changes: Any) -> Devi
         _check_placement(actor, None, changes["org_unit"])
     note = _("SM4 密钥已更换") if "sm4_key" in changes and changes["sm4_key"] != device.sm4_key else ""
     with transaction.atomic():
-        audit.update(device, actor=actor, note=note, updated_at=timezone.now(), **changes)
+        # tracking rather than update: the device's own ``note`` field would clash with the log's.
+        with audit.tracking(device, actor=actor, action="monitoring.device.updated", note=note):
+            for name, value in changes.items():
+                setattr(device, name, value)
+            device.updated_at = timezone.now()
+            device.full_clean(validate_constraints=False)
+            device.save()
         if "mn" in changes:
             QuarantineEntry.objects.filter(mn=device.mn).update(device=device)
     return device
