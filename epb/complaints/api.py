@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from epb.complaints import analysis, services
 from epb.complaints.models import Complaint, DeclineReason, PollutionType, ReceptionDay, Supervision
@@ -158,14 +158,14 @@ def create(request: HttpRequest, payload: ComplaintIn) -> object:
         enterprise=enterprise,
         reported_unit=payload.reported_unit,
         anonymous=payload.anonymous,
-        contact=services.ContactData(**contact.dict()) if contact is not None else None,
+        contact=services.ContactData(**contact.model_dump()) if contact is not None else None,
         severity=payload.severity,
         urgency=payload.urgency,
         is_mass=payload.is_mass,
         is_sudden=payload.is_sudden,
         received_at=payload.received_at,
     )
-    return 201, services.submit(data, actor=me(request))
+    return Status(201, services.submit(data, actor=me(request)))
 
 
 def _get(request: HttpRequest, complaint_id: int) -> Complaint:
@@ -176,14 +176,14 @@ def _get(request: HttpRequest, complaint_id: int) -> Complaint:
 def get_complaint(request: HttpRequest, complaint_id: int) -> object:
     complaint = _get(request, complaint_id)
     return {
-        **ComplaintOut.from_orm(complaint).dict(),
+        **ComplaintOut.from_orm(complaint).model_dump(),
         "description": masked_description(complaint),
         "public_summary": complaint.public_summary,
         "accepted_at": complaint.accepted_at,
         "replied_at": complaint.replied_at,
         "closed_at": complaint.closed_at,
         "deadlines": due_dates(complaint),
-        "events": [EventOut.from_orm(e).dict() for e in complaint.events.all()],
+        "events": [EventOut.from_orm(e).model_dump() for e in complaint.events.all()],
     }
 
 
@@ -234,4 +234,4 @@ def assign(request: HttpRequest, complaint_id: int, payload: AssignIn) -> object
 @router.post("/{complaint_id}/notes", response={201: None}, url_name="complaints_note")
 def note(request: HttpRequest, complaint_id: int, payload: NoteIn) -> object:
     services.add_note(_get(request, complaint_id), actor=me(request), text=payload.text)
-    return 201, None
+    return Status(201, None)

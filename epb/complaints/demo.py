@@ -707,6 +707,8 @@ def _supervision(people: dict[str, User | None], cases: list[Complaint], now: dt
     ):
         source = hot[index % len(hot)] if hot else None
         grid = source.grid if source is not None and source.grid is not None else next(iter(towns.values()))
+        if index == 1 and "横林镇" in towns:
+            grid, source = towns["横林镇"], None
         services.list_case(
             actor=leader,
             year=this,

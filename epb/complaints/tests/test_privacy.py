@@ -91,7 +91,7 @@ def test_the_enterprise_complained_about_sees_nothing(
     case: Complaint, client: Client, enterprise_user: Any
 ) -> None:
     client.force_login(enterprise_user)
-    assert client.get(f"/complaints/{case.pk}/").status_code == 404
+    assert client.get(f"/complaints/{case.pk}/").status_code == 403  # the centre's pages are closed to it
     assert client.get(f"/api/v1/complaints/{case.pk}").status_code == 404
     assert client.get(f"/api/v1/complaints/{case.pk}/contact").status_code == 404
     assert client.get("/api/v1/complaints/").json() == []
@@ -158,3 +158,22 @@ def test_the_reply_letter_names_the_complainant_only_for_a_handler(
     assert viewed(case, leader) == 1
     other = letter_text(make_user(Role.DEPT_STAFF, department=bureau.inspection))
     assert "举报人：" in other and NAME not in other
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/complaints/",
+        "/complaints/analysis/",
+        "/complaints/reception/",
+        "/complaints/supervision/",
+        "/complaints/config/",
+    ],
+)
+def test_enterprise_accounts_have_no_access_to_the_centres_pages(
+    url: str, client: Client, enterprise_user: Any, public_user: Any
+) -> None:
+    client.force_login(enterprise_user)
+    assert client.get(url).status_code == 403
+    client.force_login(public_user)
+    assert client.get(url).status_code == 302  # the public belongs on the portal

@@ -22,8 +22,16 @@ from epb.complaints.forms import PeriodFilterForm, SensitivePeriodForm
 from epb.complaints.letters import daily_report_document
 from epb.complaints.models import Complaint, DailyReport, SensitivePeriod
 from epb.complaints.services.common import is_centre
-from epb.complaints.views.common import DOCX, XLSX, download, error_text, flash_errors, map_config, me
-from epb.core.views import staff_required
+from epb.complaints.views.common import (
+    DOCX,
+    XLSX,
+    bureau_staff,
+    download,
+    error_text,
+    flash_errors,
+    map_config,
+    me,
+)
 from epb.lib.documents import Document, to_docx, to_html, to_xlsx
 
 
@@ -38,7 +46,7 @@ def _option(chart: a.Chart) -> str:
     return json.dumps(chart.option, cls=DjangoJSONEncoder, ensure_ascii=False)
 
 
-@staff_required
+@bureau_staff
 def analysis(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = PeriodFilterForm(request.GET or None, user=me(request))
@@ -106,7 +114,7 @@ def _render(request: HttpRequest, document: Document, name: str, back: str) -> H
     )
 
 
-@staff_required
+@bureau_staff
 def bulletin(request: HttpRequest, kind: str) -> HttpResponse:
     """The weekly or monthly bulletin as a page, Word or Excel, for the user's jurisdiction."""
     try:
@@ -126,7 +134,7 @@ def bulletin(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@bureau_staff
 def period_save(request: HttpRequest) -> HttpResponse:
     form = SensitivePeriodForm(request.POST)
     if form.is_valid():
@@ -141,7 +149,7 @@ def period_save(request: HttpRequest) -> HttpResponse:
     return redirect("complaints:analysis")
 
 
-@staff_required
+@bureau_staff
 def daily_report(request: HttpRequest, pk: int) -> HttpResponse:
     report = DailyReport.objects.select_related("period").filter(pk=pk).first()
     if report is None:

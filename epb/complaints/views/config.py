@@ -15,8 +15,7 @@ from epb.complaints import forms as f
 from epb.complaints.models import DeclineReason, ExternalAgency, PollutionType, ReplyTemplate, RoutingRule
 from epb.complaints.services.common import is_centre
 from epb.complaints.services.config import save_reference
-from epb.complaints.views.common import form_errors, me
-from epb.core.views import staff_required
+from epb.complaints.views.common import bureau_staff, form_errors, me
 
 KINDS: dict[str, tuple[Any, Any, str]] = {
     "templates": (ReplyTemplate, f.ReplyTemplateForm, "答复模板"),
@@ -26,7 +25,7 @@ KINDS: dict[str, tuple[Any, Any, str]] = {
 }
 
 
-@staff_required
+@bureau_staff
 def config(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -42,7 +41,7 @@ def config(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required
+@bureau_staff
 def config_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
     if kind not in KINDS:
         raise Http404

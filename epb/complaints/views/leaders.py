@@ -20,16 +20,15 @@ from epb.complaints.choices import Channel, LeaderCaseStatus, SupervisionStatus
 from epb.complaints.conf import setting
 from epb.complaints.models import Complaint, LeaderCase, ReceptionDay, Supervision, SupervisionAction
 from epb.complaints.services.common import is_citywide_staff
-from epb.complaints.views.common import error_text, flash_errors, form_errors, me
+from epb.complaints.views.common import bureau_staff, error_text, flash_errors, form_errors, me
 from epb.core import clocks
 from epb.core.calendar import workday_calendar
-from epb.core.views import staff_required
 from epb.core.visibility import get_visible_or_404
 
 WEEKDAYS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
 
 
-@staff_required
+@bureau_staff
 def reception(request: HttpRequest) -> HttpResponse:
     """The reception-day calendar (the plan: every Tuesday), the days held, and the open 包案."""
     form = f.ReceptionDayForm(request.POST or None, user=me(request))
@@ -78,7 +77,7 @@ def reception(request: HttpRequest) -> HttpResponse:
     return render(request, "complaints/leaders/reception.html", context)
 
 
-@staff_required
+@bureau_staff
 def reception_day(request: HttpRequest, pk: int) -> HttpResponse:
     day = get_visible_or_404(ReceptionDay.objects.select_related("leader", "org_unit"), request.user, pk=pk)
     form = f.ReceptionRecordForm(request.POST or None, initial={"status": day.status, "summary": day.summary})
@@ -98,7 +97,7 @@ def reception_day(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required
+@bureau_staff
 def supervision(request: HttpRequest) -> HttpResponse:
     qs = Supervision.objects.visible_to(request.user).select_related("grid", "enterprise", "previous")
     years = sorted(set(qs.values_list("year", flat=True)), reverse=True)
@@ -132,7 +131,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required
+@bureau_staff
 def supervision_new(request: HttpRequest) -> HttpResponse:
     if not is_citywide_staff(request.user):
         raise PermissionDenied(_("挂牌督办须由局领导或市局机关处室办理"))
@@ -174,7 +173,7 @@ def supervision_new(request: HttpRequest) -> HttpResponse:
     return render(request, "complaints/leaders/supervision_new.html", {"form": form})
 
 
-@staff_required
+@bureau_staff
 def supervision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_visible_or_404(
         Supervision.objects.select_related("grid", "enterprise", "previous"), request.user, pk=pk
@@ -210,7 +209,7 @@ def supervision_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@bureau_staff
 def supervision_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     item = get_visible_or_404(Supervision, request.user, pk=pk)
     forms: dict[str, Any] = {

@@ -29,6 +29,7 @@ from epb.complaints.services.handling import masked_description
 from epb.complaints.services.replies import current_draft, fill, signed_reply
 from epb.complaints.views.common import (
     DOCX,
+    bureau_staff,
     download,
     error_text,
     flash_errors,
@@ -41,7 +42,6 @@ from epb.core import clocks
 from epb.core.attachments import attach, attachments_of
 from epb.core.models import Clock, OrgUnit, User
 from epb.core.models.clocks import ClockState
-from epb.core.views import staff_required
 from epb.core.visibility import get_visible_or_404
 from epb.lib.documents import to_docx
 
@@ -138,7 +138,7 @@ def _next_due(complaints: list[Complaint]) -> dict[int, Clock]:
     return due
 
 
-@staff_required
+@bureau_staff
 def index(request: HttpRequest) -> HttpResponse:
     base = Complaint.objects.visible_to(request.user)
     tab = request.GET.get("tab", "accept" if not is_centre(request.user) else "triage")
@@ -169,7 +169,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@staff_required
+@bureau_staff
 def new(request: HttpRequest) -> HttpResponse:
     """Staff intake of a call to the 12369 line, a letter or a visit, on the complainant's behalf."""
     initial = {k: request.GET[k] for k in ("channel", "reception_day", "kind") if request.GET.get(k)}
@@ -294,7 +294,7 @@ def _action_forms(complaint: Complaint, user: Any) -> dict[str, Form]:
     return forms
 
 
-@staff_required
+@bureau_staff
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = get_visible_or_404(
         Complaint.objects.select_related(
@@ -553,7 +553,7 @@ def _bound(form_class: Any, request: HttpRequest, complaint: Complaint) -> Form:
 
 
 @require_POST
-@staff_required
+@bureau_staff
 def action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     complaint = get_visible_or_404(Complaint, request.user, pk=pk)
     if name not in ACTIONS:
@@ -573,7 +573,7 @@ def action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@bureau_staff
 def contact(request: HttpRequest, pk: int) -> HttpResponse:
     """Reveal the complainant's contact to a handler; every reveal is an audit entry."""
     complaint = get_visible_or_404(Complaint, request.user, pk=pk)
@@ -587,7 +587,7 @@ def contact(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required
+@bureau_staff
 def letter(request: HttpRequest, pk: int) -> HttpResponse:
     """The signed reply as a Word letter; named to the complainant only for a handler (logged)."""
     from epb.complaints.letters import reply_letter
@@ -609,7 +609,7 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@bureau_staff
 def leader_case_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     case = get_visible_or_404(LeaderCase.objects.select_related("complaint"), request.user, pk=pk)
     try:
