@@ -35,6 +35,7 @@ from epb.enforcement.models import (
     Rectification,
     RectificationSubmission,
     Representative,
+    RepresentativeVisit,
     RiskPlan,
 )
 from epb.enforcement.schemas import (
@@ -63,6 +64,7 @@ from epb.enforcement.schemas import (
     SupplyOut,
     TaskDetailOut,
     TaskOut,
+    VisitOut,
 )
 from epb.enforcement.services.campaigns import progress
 from epb.enforcement.services.plans import verify_draw
@@ -388,6 +390,17 @@ def list_representatives(request: HttpRequest, enterprise_id: int | None = None,
 @router.get("/representatives/{rep_id}", response=RepresentativeOut)
 def get_representative(request: HttpRequest, rep_id: int) -> Any:
     return get_visible_or_404(Representative, request.user, pk=rep_id)
+
+
+@router.get("/representatives/{rep_id}/visits", response=list[VisitOut])
+def list_visits(request: HttpRequest, rep_id: int) -> Any:
+    rep = get_visible_or_404(Representative, request.user, pk=rep_id)
+    return RepresentativeVisit.objects.visible_to(request.user).filter(representative=rep)
+
+
+@router.get("/visits/{visit_id}", response=VisitOut)
+def get_visit(request: HttpRequest, visit_id: int) -> Any:
+    return get_visible_or_404(RepresentativeVisit, request.user, pk=visit_id)
 
 
 @router.get("/facility-grades", response=list[FacilityGradeOut])

@@ -314,6 +314,15 @@ class RepresentativeOut(Schema):
         return int(obj.visits.count())
 
 
+class VisitOut(Schema):
+    id: int
+    representative_id: int
+    visited_on: dt.date
+    content: str
+    problems: str
+    help_given: str
+
+
 class FacilityGradeOut(Schema):
     id: int
     enterprise_id: int

@@ -79,6 +79,9 @@ class RepresentativeVisit(AuditedModel):
     def __str__(self) -> str:
         return f"{self.representative} {self.visited_on}"
 
+    def get_api_url(self) -> str:
+        return f"/api/v1/enforcement/visits/{self.pk}"
+
 
 class FacilityGrade(AuditedModel):
     """等级评定 of a water-treatment facility; poorly graded ones are key supervision objects."""

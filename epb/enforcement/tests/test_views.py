@@ -232,3 +232,31 @@ def test_rectification_round_trip_through_the_pages(world: Any, records: dict[st
     )
     task.refresh_from_db()
     assert task.status == "accepted"
+
+
+def test_cases_and_tasks_link_to_records_of_other_apps(world: Any, other_district_officer: Any) -> None:
+    from epb.enforcement.models import Case, InspectionTask
+    from epb.enterprises.tests.factories import make_licence
+
+    licence = make_licence(world.key)  # any record that declares its jurisdiction will do
+    source = f"enterprises.licence:{licence.pk}"
+    client = _client(world.manager)
+    page = client.get(reverse("enforcement:case_create"), {"source": source}).content.decode()
+    assert str(licence) in page
+    client.post(
+        reverse("enforcement:case_create") + f"?source={source}",
+        {"title": "证后监管发现问题", "enterprise": world.key.pk, "grid": world.tree.town_a1.pk,
+         "handler": world.officer.pk, "source_label": str(licence)},
+    )
+    case = Case.objects.get()
+    assert case.source == licence and case.source_label == str(licence)
+    client.post(
+        reverse("enforcement:task_create") + f"?source={source}",
+        {"grid": world.tree.town_a1.pk, "enterprise": world.key.pk, "kind": "complaint", "title": "核查",
+         "due_date": timezone.localdate().isoformat(), "owner": world.officer.pk},
+    )
+    assert InspectionTask.objects.get(kind="complaint").source == licence
+    other = _client(other_district_officer)
+    assert other.get(reverse("enforcement:case_create"), {"source": source}).status_code == 404
+    assert client.get(reverse("enforcement:case_create"), {"source": "contenttypes.contenttype:1"}).status_code == 404
+    assert client.get(reverse("enforcement:case_create"), {"source": "nonsense"}).status_code == 404

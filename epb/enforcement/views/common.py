@@ -38,3 +38,25 @@ def report_error(request: HttpRequest, exc: ValidationError, form: Any = None) -
         form.add_error(None, list(exc.messages))
     else:
         messages.error(request, "；".join(exc.messages))
+
+
+def linked_source(request: HttpRequest) -> Any:
+    """The record named by ``?source=<app_label>.<model>:<pk>`` (a monitoring alarm, a complaint …),
+    read through the jurisdiction filter; None when absent. Other apps link "立案" or "下达核查任务"
+    here without this app importing them."""
+    from django.apps import apps
+    from django.http import Http404
+
+    from epb.core.visibility import Scope, get_visible_or_404
+
+    raw = request.GET.get("source", "").strip()
+    if not raw:
+        return None
+    label, _sep, pk = raw.partition(":")
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        raise Http404 from None
+    if not isinstance(getattr(model, "jurisdiction", None), Scope):
+        raise Http404  # only records that say who may see them can be linked
+    return get_visible_or_404(model, request.user, pk=pk)

@@ -34,7 +34,7 @@ from epb.enforcement.services import cases as service
 from epb.enforcement.services.access import covers, is_enterprise_member, is_manager, is_officer
 from epb.enforcement.services.plans import schedule_follow_up
 from epb.enforcement.services.rectification import issue_rectification
-from epb.enforcement.views.common import actor, officer_required, report_error
+from epb.enforcement.views.common import actor, linked_source, officer_required, report_error
 
 
 def _clock_rows(subject: Any) -> list[dict[str, Any]]:
@@ -67,7 +67,16 @@ def case_create(request: HttpRequest) -> HttpResponse:
         finding = get_visible_or_404(
             Finding.objects.select_related("inspection"), request.user, pk=int(request.GET["finding"])
         )
+    source = linked_source(request) if finding is None else finding
     initial: dict[str, Any] = {"handler": request.user.pk}
+    if source is not None and finding is None:
+        enterprise = getattr(source, "enterprise", None)
+        grid = getattr(source, "grid", None) or getattr(enterprise, "grid", None)
+        initial.update(
+            source_label=str(source)[:200],
+            enterprise=getattr(enterprise, "pk", None),
+            grid=getattr(grid, "pk", None),
+        )
     if finding is not None:
         initial.update(
             title=finding.description[:200],
@@ -88,7 +97,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
                 enterprise=data["enterprise"],
                 party_name=data["party_name"],
                 facts=data["facts"],
-                source=finding,
+                source=source,
                 source_label=data["source_label"],
                 findings=[finding] if finding is not None else [],
             )

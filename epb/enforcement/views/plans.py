@@ -21,7 +21,7 @@ from epb.enforcement.forms import DrawForm, PlanForm, ReassignForm, TaskForm
 from epb.enforcement.models import InspectionPlan, InspectionTask
 from epb.enforcement.services import plans as service
 from epb.enforcement.services.access import covers, is_manager
-from epb.enforcement.views.common import actor, officer_required, report_error
+from epb.enforcement.views.common import actor, linked_source, officer_required, report_error
 
 
 @officer_required
@@ -172,7 +172,17 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 @officer_required
 def task_create(request: HttpRequest) -> HttpResponse:
+    source = linked_source(request)
     initial: dict[str, Any] = {"owner": request.user.pk}
+    if source is not None:  # e.g. a complaint to verify on site
+        enterprise = getattr(source, "enterprise", None)
+        grid = getattr(source, "grid", None) or getattr(enterprise, "grid", None)
+        initial.update(
+            kind=TaskKind.COMPLAINT,
+            title=_("核查：%(s)s") % {"s": str(source)[:150]},
+            enterprise=getattr(enterprise, "pk", None),
+            grid=getattr(grid, "pk", None),
+        )
     form = TaskForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -190,6 +200,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
                 holiday=data["holiday"],
                 surprise=data["surprise"],
                 instructions=data["instructions"],
+                source=source,
             )
         except ValidationError as exc:
             report_error(request, exc, form)
