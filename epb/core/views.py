@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django.contrib import messages
@@ -31,15 +32,13 @@ class LoginView(auth_views.LoginView):
 def staff_required(view: Any) -> Any:
     """Pages of the staff UI: bureau staff and enterprises; the public uses the portal."""
 
-    @login_required
+    @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if getattr(request.user, "role", None) == "public" and not request.user.is_superuser:
             return redirect("core:portal")
         return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+    return login_required(wrapped)
 
 
 @staff_required
