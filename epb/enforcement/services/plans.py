@@ -418,3 +418,40 @@ def tasks_for(user: Any) -> models.QuerySet[InspectionTask]:
             )
         )
     )
+
+
+def remind_tasks(today: dt.date | None = None) -> int:
+    """Tell owners of tasks due within three days, and owners and their district of tasks past due;
+    each once (the notification itself is the record). Idempotent; run by the worker."""
+    from django.contrib.contenttypes.models import ContentType as CT
+
+    from epb.core.models import Notification
+
+    today = today or timezone.localdate()
+    ct = CT.objects.get_for_model(InspectionTask)
+    sent = 0
+    open_tasks = InspectionTask.objects.filter(
+        status__in=[TaskStatus.PLANNED, TaskStatus.IN_PROGRESS], due_date__lte=today + dt.timedelta(days=3)
+    ).select_related("owner", "grid")
+    for task in open_tasks:
+        overdue = task.due_date < today
+        kind = "enforcement.task_overdue" if overdue else "enforcement.task_due"
+        if Notification.objects.filter(kind=kind, subject_type=ct, subject_id=str(task.pk)).exists():
+            continue
+        recipients = [task.owner]
+        if overdue:
+            district = task.grid.district()
+            recipients += list(
+                User.objects.filter(role=Role.DISTRICT_STAFF, org_unit=district, is_active=True)
+            )
+        title = (
+            _("检查任务已逾期：%(t)s（期限 %(d)s）")
+            if overdue
+            else _("检查任务即将到期：%(t)s（期限 %(d)s）")
+        ) % {
+            "t": task.title,
+            "d": task.due_date,
+        }
+        notify(recipients, kind=kind, title=title, url=task.get_absolute_url(), subject=task)
+        sent += 1
+    return sent

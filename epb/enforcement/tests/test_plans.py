@@ -193,3 +193,36 @@ def test_reassign_and_cancel_need_a_reason(world: Any) -> None:
     assert InspectionTask.objects.get(pk=task.pk).owner == world.officer2
     plans.cancel_task(task, actor=world.manager, reason="企业已关闭")
     assert InspectionTask.objects.get(pk=task.pk).status == TaskStatus.CANCELLED
+
+
+def test_owners_are_reminded_once_and_the_district_told_of_overdue_tasks(world: Any) -> None:
+    today = dt.date(2026, 5, 10)
+    soon = plans.create_task(
+        actor=world.manager,
+        grid=world.tree.town_a1,
+        title="将到期",
+        due_date=today + dt.timedelta(days=2),
+        owner=world.officer,
+    )
+    late = plans.create_task(
+        actor=world.manager,
+        grid=world.tree.town_a1,
+        title="已逾期",
+        due_date=today - dt.timedelta(days=1),
+        owner=world.officer2,
+    )
+    plans.create_task(
+        actor=world.manager,
+        grid=world.tree.town_a1,
+        title="尚早",
+        due_date=today + dt.timedelta(days=9),
+        owner=world.officer,
+    )
+    assert plans.remind_tasks(today) == 2
+    assert plans.remind_tasks(today) == 0
+    due = Notification.objects.get(kind="enforcement.task_due")
+    assert due.recipient == world.officer and due.subject_id == str(soon.pk)
+    overdue = set(
+        Notification.objects.filter(kind="enforcement.task_overdue").values_list("recipient_id", flat=True)
+    )
+    assert overdue == {world.officer2.pk, world.manager.pk} and late.pk

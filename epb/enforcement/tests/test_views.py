@@ -245,18 +245,32 @@ def test_cases_and_tasks_link_to_records_of_other_apps(world: Any, other_distric
     assert str(licence) in page
     client.post(
         reverse("enforcement:case_create") + f"?source={source}",
-        {"title": "证后监管发现问题", "enterprise": world.key.pk, "grid": world.tree.town_a1.pk,
-         "handler": world.officer.pk, "source_label": str(licence)},
+        {
+            "title": "证后监管发现问题",
+            "enterprise": world.key.pk,
+            "grid": world.tree.town_a1.pk,
+            "handler": world.officer.pk,
+            "source_label": str(licence),
+        },
     )
     case = Case.objects.get()
     assert case.source == licence and case.source_label == str(licence)
     client.post(
         reverse("enforcement:task_create") + f"?source={source}",
-        {"grid": world.tree.town_a1.pk, "enterprise": world.key.pk, "kind": "complaint", "title": "核查",
-         "due_date": timezone.localdate().isoformat(), "owner": world.officer.pk},
+        {
+            "grid": world.tree.town_a1.pk,
+            "enterprise": world.key.pk,
+            "kind": "complaint",
+            "title": "核查",
+            "due_date": timezone.localdate().isoformat(),
+            "owner": world.officer.pk,
+        },
     )
     assert InspectionTask.objects.get(kind="complaint").source == licence
     other = _client(other_district_officer)
     assert other.get(reverse("enforcement:case_create"), {"source": source}).status_code == 404
-    assert client.get(reverse("enforcement:case_create"), {"source": "contenttypes.contenttype:1"}).status_code == 404
+    assert (
+        client.get(reverse("enforcement:case_create"), {"source": "contenttypes.contenttype:1"}).status_code
+        == 404
+    )
     assert client.get(reverse("enforcement:case_create"), {"source": "nonsense"}).status_code == 404
