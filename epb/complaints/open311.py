@@ -170,9 +170,7 @@ def _services() -> list[dict[str, Any]]:
                 {
                     "service_code": sub.code,
                     "service_name": name,
-                    "description": f"{top.name}：{sub.name}"
-                    if sub.parent_id
-                    else top.description or top.name,
+                    "description": f"{top.name}：{sub.name if sub.parent_id else '其他'}",
                     "metadata": True,
                     "type": "realtime",
                     "keywords": ", ".join(dict.fromkeys([top.name, sub.name])),

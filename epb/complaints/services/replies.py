@@ -192,7 +192,7 @@ def review_window_end(start_at: dt.datetime) -> dt.datetime:
     return state.due_at
 
 
-def _owes_callback(complaint: Complaint) -> bool:
+def owes_callback(complaint: Complaint) -> bool:
     return complaint.real_name and complaint.kind in setting("COMPLAINTS_CALLBACK_KINDS")
 
 
@@ -210,12 +210,12 @@ def _publish(complaint: Complaint, reply: Reply, *, actor: User, at: dt.datetime
     )
     event(complaint, EventKind.REPLY, actor=actor, public_text=_("已办结并答复"), at=now)
     tell_complainant(complaint, _("您反映的问题已办结答复，请凭查询码查看答复意见"), actor=actor, at=now)
-    if _owes_callback(complaint) and clocks.open_clock(complaint, CALLBACK) is None:
+    if owes_callback(complaint) and clocks.open_clock(complaint, CALLBACK) is None:
         start(complaint, clock_spec(CALLBACK), complaint, actor=actor, at=now)
     for merged in complaint.merged.all():
         merged = audit.update(merged, actor=actor, action="complaints.complaint.replied", replied_at=now)
         tell_complainant(merged, _("您反映的问题已合并办结答复，请凭查询码查看答复意见"), actor=actor, at=now)
-        if _owes_callback(merged) and clocks.open_clock(merged, CALLBACK) is None:
+        if owes_callback(merged) and clocks.open_clock(merged, CALLBACK) is None:
             start(merged, clock_spec(CALLBACK), merged, actor=actor, at=now)
 
 
@@ -241,6 +241,8 @@ def record_callback(
     require(may_see_contact(actor, complaint), _("回访须由承办人员进行（需查看举报人联系方式）"))
     if not complaint.real_name:
         raise ValidationError(_("匿名或未留真实联系方式的件不回访"))
+    if complaint.kind not in setting("COMPLAINTS_CALLBACK_KINDS"):
+        raise ValidationError(_("该类信访件不需回访"))
     if complaint.replied_at is None:
         raise ValidationError(_("尚未答复，不能回访"))
     if reached and satisfaction not in Satisfaction.values:

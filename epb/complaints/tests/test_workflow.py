@@ -208,6 +208,8 @@ def test_a_consultation_is_answered_without_sign_off(bureau: Bureau) -> None:
     consult.refresh_from_db()
     assert consult.status == Status.REPLIED
     assert clocks.open_clock(consult, CALLBACK) is None  # callbacks are for complaints
+    with pytest.raises(ValidationError, match="不需回访"):
+        services.record_callback(consult, actor=bureau.operator, reached=True, satisfaction="satisfied")
 
 
 def test_review_then_reexamination_then_closed_for_good(

@@ -26,7 +26,7 @@ from epb.complaints.choices import OPEN_STATUSES, Channel, Kind, LocationSource,
 from epb.complaints.models import Complaint, LeaderCase, PollutionType, ReviewRequest
 from epb.complaints.services.common import case_clocks, is_centre
 from epb.complaints.services.handling import masked_description
-from epb.complaints.services.replies import current_draft, fill, signed_reply
+from epb.complaints.services.replies import current_draft, fill, owes_callback, signed_reply
 from epb.complaints.views.common import (
     DOCX,
     bureau_staff,
@@ -273,7 +273,7 @@ def _action_forms(complaint: Complaint, user: Any) -> dict[str, Form]:
         forms["extension_decide"] = f.DecisionForm()
     if "sign" in allowed and user.is_leadership:
         forms["sign"] = f.DecisionForm()
-    if "callback" in allowed and complaint.real_name and services.may_see_contact(user, complaint):
+    if "callback" in allowed and owes_callback(complaint) and services.may_see_contact(user, complaint):
         forms["callback"] = f.CallbackForm()
     if "review_request" in allowed and complaint.kind == Kind.COMPLAINT:
         forms["review_request"] = f.ReviewRequestForm()
