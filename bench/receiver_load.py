@@ -283,7 +283,8 @@ def prepare(env: dict[str, str], count: int) -> list[str]:
     setup_django()
     from django.core.management import call_command
 
-    from epb.monitoring.fleet import FleetDevice, register_fleet
+    from epb.monitoring.fleet import register_fleet
+    from epb.monitoring.simulator import FleetDevice
 
     call_command("migrate", verbosity=0)
     devices = [FleetDevice(mn=f"BENCH{i:07d}", pw="123456", st="32") for i in range(count)]

@@ -8,8 +8,6 @@ under one simulated enterprise per ten outlets.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import transaction
 from django.db.models import F
 
@@ -20,19 +18,7 @@ from epb.core.models import OrgUnit
 from epb.monitoring import services
 from epb.monitoring.choices import SystemCode
 from epb.monitoring.models import Device
-
-
-@dataclass(frozen=True)
-class FleetDevice:
-    """What the simulator needs to impersonate one registered device."""
-
-    mn: str
-    pw: str
-    st: str
-    version: str = ""  # "" (2017), "2005", "2017", "2025"
-    sm4_key: str = ""
-    standard: str = ""
-    reference_o2: float | None = None
+from epb.monitoring.simulator import FleetDevice
 
 
 def from_registry(limit: int | None = None) -> list[FleetDevice]:

@@ -151,12 +151,12 @@ def sm4_key_bytes(hex_key: str) -> bytes | None:
 
 
 def mask_secret(secret: str) -> str:
-    """A secret as operators may see it: its length and last four characters, never more."""
+    """A secret as operators may see it: that it is set and, for longer ones, its last four characters."""
     if not secret:
         return ""
     if len(secret) <= 8:
-        return "•" * len(secret)
-    return "•" * (len(secret) - 4) + secret[-4:]
+        return "••••"
+    return "••••" + secret[-4:]
 
 
 # ------------------------------------------------------------------------ device placement

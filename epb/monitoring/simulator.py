@@ -40,13 +40,26 @@ from epb.hj212 import (
     notice_ack,
     request_answer,
 )
-from epb.monitoring.fleet import FleetDevice
 
 BEIJING_OFFSET = 8 * 3600
 SAMPLE = 30.0  # seconds between the underlying samples that realtime values and aggregates share
 
 
 # ------------------------------------------------------------------------------ the values
+
+
+@dataclass(frozen=True)
+class FleetDevice:
+    """What the simulator needs to impersonate one device (``fleet.from_registry`` reads them)."""
+
+    mn: str
+    pw: str
+    st: str
+    version: str = ""  # "" (2017), "2005", "2017", "2025"
+    sm4_key: str = ""
+    standard: str = ""
+    reference_o2: float | None = None
+    flow_unit: str = ""  # what the device sends flow in, when not the HJ 212 default
 
 
 @dataclass(frozen=True)
@@ -161,6 +174,8 @@ class Model:
         if fraction(self.seed, 7) >= faults.constant:
             self.stuck = None
         self.scale = 0.6 + 0.8 * fraction(self.seed, 11)  # outlets differ in size
+        # A logger configured for m³/h sends flow rates 3600× the m³/s default (Cou stays m³).
+        self.flow_factor = 3600.0 if device.flow_unit == "m3/h" and self.gas else 1.0
 
     def code(self, factor: FactorModel) -> str:
         return factor.code_2005 if self.old and factor.code_2005 else factor.code
@@ -202,7 +217,8 @@ class Model:
         out: dict[str, dict[str, CpValue]] = {}
         for f in self.factors:
             v = self.value(f, t)
-            item: dict[str, CpValue] = {"Rtd": round(v, f.decimals)}
+            shown = v * self.flow_factor if f.role == "flow" else v
+            item: dict[str, CpValue] = {"Rtd": round(shown, f.decimals)}
             if self.gas and f.role == "conc":
                 item["ZsRtd"] = round(self._zs(v, o2), f.decimals)
             item["Flag"] = flag if f.code == flagged else "N"
@@ -230,10 +246,11 @@ class Model:
             elif f.role == "flow":
                 per_second = 1e-3 if self.water else 1.0  # L/s → m³/s for water
                 item["Cou"] = round(sum(q * step * per_second for q in samples), 2)
+            scale = self.flow_factor if f.role == "flow" else 1.0
             item |= {
-                "Min": round(min(samples), f.decimals),
-                "Avg": round(avg, f.decimals),
-                "Max": round(max(samples), f.decimals),
+                "Min": round(min(samples) * scale, f.decimals),
+                "Avg": round(avg * scale, f.decimals),
+                "Max": round(max(samples) * scale, f.decimals),
                 "Flag": flag if f.code == flagged else "N",
             }
             out[self.code(f)] = item

@@ -112,9 +112,9 @@ def _chart(device: Device, latest: dict[str, readings.LatestValue]) -> str | Non
     else:
         return None
     option = {
-        "title": {"text": f"{DataKind(kind).label} · 24h", "textStyle": {"fontSize": 13}},
+        "title": {"text": f"{DataKind(kind).label} · 24h", "left": 0, "textStyle": {"fontSize": 13}},
         "tooltip": {"trigger": "axis"},
-        "legend": {"top": 22},
+        "legend": {"top": 26, "left": 0},
         "grid": {"top": 60, "left": 50, "right": 20, "bottom": 30},
         "xAxis": {"type": "time"},
         "yAxis": {"type": "value", "scale": True},

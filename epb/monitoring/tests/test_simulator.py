@@ -9,10 +9,18 @@ from typing import Any
 import pytest
 
 from epb.monitoring import services
-from epb.monitoring.fleet import FleetDevice, from_registry, register_fleet
+from epb.monitoring.fleet import from_registry, register_fleet
 from epb.monitoring.models import Command, Device, RawFrame, Reading
 from epb.monitoring.receiver import Receiver
-from epb.monitoring.simulator import Faults, Model, Options, build_parser, invented_fleet, run_fleet
+from epb.monitoring.simulator import (
+    Faults,
+    FleetDevice,
+    Model,
+    Options,
+    build_parser,
+    invented_fleet,
+    run_fleet,
+)
 from epb.monitoring.tests.helpers import in_db, run
 
 T = datetime(2025, 3, 1, 4, 0, tzinfo=UTC).timestamp()  # 12:00 in Beijing
@@ -151,3 +159,13 @@ def test_a_short_run_with_faults_stores_every_answered_packet(tree: Any) -> None
     run(scenario)
     assert Reading.objects.filter(cn=2061, device=target).count() >= 2
     assert RawFrame.objects.filter(outcome=6).count() > 0  # the corrupt ones, kept as rejected
+
+
+def test_a_logger_set_to_m3_per_hour_sends_its_flow_so() -> None:
+    hourly = Model(FleetDevice(GAS.mn, "123456", "31", reference_o2=6.0, flow_unit="m3/h"), Faults())
+    plain = Model(GAS, Faults())
+    ratio = hourly.realtime(T)["a00000"]["Rtd"] / plain.realtime(T)["a00000"]["Rtd"]  # type: ignore[operator]
+    assert ratio == pytest.approx(3600, rel=1e-3)
+    assert (
+        hourly.aggregate(T, 3600)["a00000"]["Cou"] == plain.aggregate(T, 3600)["a00000"]["Cou"]
+    )  # m³ either way
