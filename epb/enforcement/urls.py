@@ -34,6 +34,7 @@ urlpatterns = [
     path("inspections/<int:pk>/photos/", inspections.inspection_photo, name="inspection_photo"),
     path("inspections/<int:pk>/findings/", inspections.inspection_finding, name="inspection_finding"),
     path("inspections/<int:pk>/submit/", inspections.inspection_submit, name="inspection_submit"),
+    path("inspections/<int:pk>/follow-up/", inspections.inspection_follow_up, name="inspection_follow_up"),
     path("findings/<int:pk>/delete/", inspections.finding_delete, name="finding_delete"),
     # S7 cases, measures, rectification, representatives, facility grades
     path("measures/", measures.measure_list, name="measures"),

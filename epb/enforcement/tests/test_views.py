@@ -274,3 +274,22 @@ def test_cases_and_tasks_link_to_records_of_other_apps(world: Any, other_distric
         == 404
     )
     assert client.get(reverse("enforcement:case_create"), {"source": "nonsense"}).status_code == 404
+
+
+def test_a_follow_up_is_scheduled_from_a_submitted_inspection(world: Any, records: dict[str, Any]) -> None:
+    from epb.enforcement.models import InspectionTask
+
+    record: Inspection = records["inspection"]
+    client = _client(world.officer)
+    client.post(
+        reverse("enforcement:inspection_submit", args=[record.pk]),
+        {**ALL, "result_solid_waste": "non_compliant", "summary": "危废露天堆放"},
+    )
+    assert "安排后督察复查" in client.get(record.get_absolute_url()).content.decode()
+    due = (timezone.localdate() + dt.timedelta(days=20)).isoformat()
+    client.post(
+        reverse("enforcement:inspection_follow_up", args=[record.pk]),
+        {"owner": world.officer2.pk, "due_date": due, "note": "复查危废整改"},
+    )
+    task = InspectionTask.objects.get(kind="follow_up")
+    assert task.origin_inspection == record and task.owner == world.officer2 and task.enterprise == world.key

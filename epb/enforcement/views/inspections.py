@@ -13,10 +13,11 @@ from epb.core.views import staff_required
 from epb.core.visibility import get_visible_or_404
 from epb.enforcement import rules
 from epb.enforcement.choices import CheckResult, InspectionStatus
-from epb.enforcement.forms import FindingForm, LocationForm, PhotoForm
+from epb.enforcement.forms import FindingForm, LocationForm, PatrolForm, PhotoForm
 from epb.enforcement.models import Finding, Inspection
 from epb.enforcement.services import inspections as service
-from epb.enforcement.services.plans import may_work_on
+from epb.enforcement.services.access import is_officer
+from epb.enforcement.services.plans import may_work_on, schedule_follow_up
 from epb.enforcement.views.common import actor, officer_required, report_error
 
 
@@ -40,6 +41,12 @@ def _context(request: HttpRequest, inspection: Inspection, **extra: object) -> d
         "finding_form": FindingForm() if editable else None,
         "photo_form": PhotoForm() if editable else None,
         "missing": service.missing_for_submission(inspection) if editable else [],
+        "follow_ups": inspection.follow_ups.select_related("owner"),
+        "follow_up_form": (
+            PatrolForm(user=request.user)
+            if inspection.status == InspectionStatus.SUBMITTED and is_officer(request.user)
+            else None
+        ),
         **extra,
     }
 
@@ -183,3 +190,27 @@ def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("检查记录已提交"))
     return redirect("enforcement:inspection", pk=inspection.pk)
+
+
+@require_POST
+@officer_required
+def inspection_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    """后督察: a re-inspection of what this inspection found, with one owner and a due date."""
+    inspection = _inspection(request, pk)
+    form = PatrolForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, _("请选择责任人和期限"))
+        return redirect(inspection)
+    try:
+        task = schedule_follow_up(
+            actor=actor(request),
+            owner=form.cleaned_data["owner"],
+            due_date=form.cleaned_data["due_date"],
+            inspection=inspection,
+            instructions=request.POST.get("note", ""),
+        )
+    except ValidationError as exc:
+        report_error(request, exc)
+        return redirect(inspection)
+    messages.success(request, _("已安排后督察复查"))
+    return redirect(task)
