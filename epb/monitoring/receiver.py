@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol, cast
 
 from epb.hj212 import NEED_DATA, BadFrame, Decoder, Junk, Packet, reply_for
+from epb.monitoring import rules
 from epb.monitoring.ingest import Directory, Inbound
 
 logger = logging.getLogger("epb.monitoring.receiver")
@@ -109,7 +110,6 @@ class DeviceConnection(asyncio.Protocol):
         decoder = self.decoder
         if decoder is None:
             return
-        self.last = time.monotonic()
         decoder.feed(data)
         now = time.time()
         receiver = self.receiver
@@ -118,6 +118,8 @@ class DeviceConnection(asyncio.Protocol):
             if event is NEED_DATA:
                 return
             if isinstance(event, Packet):
+                # Only frames keep a connection alive: a peer sending noise is closed when idle.
+                self.last = time.monotonic()
                 receiver.take_packet(self, event, now)
             elif isinstance(event, BadFrame):
                 receiver.take_bad_frame(self, event, now)
@@ -235,8 +237,12 @@ class Receiver:
         self.stats.frames += 1
         if not self._room():
             return
-        if packet.mn:
-            self._bind(conn, packet.mn)
+        if packet.mn and conn.mn != packet.mn:
+            # Commands go to the connection a registered device spoke from with its own PW:
+            # a stranger using its MN with a wrong PW must not capture them.
+            entry = self.directory.get(packet.mn)
+            if entry is not None and rules.pw_matches(entry.pw, packet.pw):
+                self._bind(conn, packet.mn)
         try:
             answer = reply_for(packet)
         except Exception:  # a header the builders refuse to echo: store it, answer nothing

@@ -171,3 +171,23 @@ def test_stop_realtime_is_a_notice_answered_with_9013(device: Any) -> None:
     run(scenario)
     command.refresh_from_db()
     assert command.state == CommandState.DONE
+
+
+@pytest.mark.slow
+def test_a_stranger_using_the_mn_with_a_wrong_pw_does_not_get_the_commands(device: Any) -> None:
+    services.create_command(actor=None, device=device, kind="2011")
+
+    async def scenario(receiver: Receiver) -> None:
+        stranger = await Device.connect(receiver.port)
+        await stranger.send(upload(device, pw="000000"))
+        assert (await stranger.receive()).cn == "9014"  # type: ignore[union-attr]  # quarantined, answered
+        assert await stranger.receive(timeout=0.5) is None  # but no command for it
+        owner = await Device.connect(receiver.port)
+        await owner.send(upload(device, when=T0 + timedelta(minutes=1)))
+        await owner.receive()
+        request = await owner.receive(timeout=3)
+        assert request is not None and request.cn == "2011"
+        for dev in (stranger, owner):
+            await dev.close()
+
+    run(scenario)

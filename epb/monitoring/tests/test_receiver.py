@@ -229,3 +229,20 @@ def test_beyond_max_pending_frames_are_dropped_unanswered(device: Any) -> None:
         await dev.close()
 
     run(scenario, sink=sink, max_pending=3)
+
+
+def test_a_peer_sending_only_noise_is_closed_when_idle(device: Any) -> None:
+    async def scenario(receiver: Receiver) -> None:
+        dev = await Device.connect(receiver.port)
+        closed = False
+        for _ in range(30):
+            try:
+                await dev.send(b"\x01\x03\x00\x00\x00\x0a\xc5\xcd")  # a Modbus poll, again and again
+            except ConnectionError:
+                closed = True
+                break
+            await asyncio.sleep(0.1)
+        assert closed or await dev.closed(timeout=3)
+        assert receiver.stats.junk_bytes >= 16 and receiver.stats.idle_closed == 1
+
+    run(scenario, idle_timeout=0.3)
