@@ -98,8 +98,13 @@ def attach(
         org_unit=org_unit,
         is_public=is_public,
     )
+    # The same bytes are stored once: a second upload points at the stored file.
+    stored = Attachment.objects.filter(sha256=digest).values_list("file", flat=True).first()
     with audit.tracking(attachment, actor=actor, action="core.attachment.added"):
-        attachment.file.save(name, ContentFile(data), save=False)
+        if stored and attachment.file.storage.exists(stored):
+            attachment.file.name = stored
+        else:
+            attachment.file.save(name, ContentFile(data), save=False)
         attachment.save()
     return attachment
 

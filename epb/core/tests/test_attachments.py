@@ -77,3 +77,11 @@ def test_download_goes_through_the_jurisdiction_filter(
     response = client.get(f"/files/{photo.pk}/")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PNG
+
+
+def test_the_same_bytes_are_stored_once(enterprise: Any, tree: Any) -> None:
+    first = attach(enterprise, io.BytesIO(PNG), actor=None, name="a.png")
+    second = attach(tree.town_a1, io.BytesIO(PNG), actor=None, name="b.png")
+    assert first.pk != second.pk
+    assert first.file.name == second.file.name
+    assert second.original_name == "b.png"
