@@ -1,6 +1,6 @@
 from django.urls import path
 
-from epb.complaints.views import analysis, config, leaders, public, staff
+from epb.complaints.views import actions, analysis, config, leaders, public, staff
 
 app_name = "complaints"
 
@@ -9,10 +9,10 @@ urlpatterns = [
     path("", staff.index, name="index"),
     path("new/", staff.new, name="new"),
     path("<int:pk>/", staff.detail, name="detail"),
-    path("<int:pk>/do/<slug:name>/", staff.action, name="action"),
+    path("<int:pk>/do/<slug:name>/", actions.action, name="action"),
     path("<int:pk>/contact/", staff.contact, name="contact"),
     path("<int:pk>/letter.docx", staff.letter, name="letter"),
-    path("leader-cases/<int:pk>/<slug:name>/", staff.leader_case_action, name="leader_case_action"),
+    path("leader-cases/<int:pk>/<slug:name>/", actions.leader_case_action, name="leader_case_action"),
     # Leaders: reception days and 包案 (S12), listed supervision (S15)
     path("reception/", leaders.reception, name="reception"),
     path("reception/<int:pk>/", leaders.reception_day, name="reception_day"),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from epb.complaints import analysis as a
-from epb.complaints import services
+from epb.complaints import bulletins, services
 from epb.complaints.forms import PeriodFilterForm, SensitivePeriodForm
 from epb.complaints.letters import daily_report_document
 from epb.complaints.models import Complaint, DailyReport, SensitivePeriod
@@ -127,7 +127,7 @@ def bulletin(request: HttpRequest, kind: str) -> HttpResponse:
         messages.error(request, _("日期格式应为 YYYY-MM-DD"))
         return redirect("complaints:analysis")
     period = _period(kind, anchor)
-    document = a.bulletin(
+    document = bulletins.bulletin(
         Complaint.objects.visible_to(request.user), period, scope_name=_scope_name(request.user)
     )
     return _render(request, document, f"{document.title}-{period.label}", "complaints:analysis")

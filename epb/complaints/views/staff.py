@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -22,8 +22,8 @@ from django.views.decorators.http import require_POST
 
 from epb.complaints import forms as f
 from epb.complaints import rules, services
-from epb.complaints.choices import OPEN_STATUSES, Channel, Kind, LocationSource, ReplyStatus, Status
-from epb.complaints.models import Complaint, LeaderCase, PollutionType, ReviewRequest
+from epb.complaints.choices import OPEN_STATUSES, Channel, Kind, LocationSource, Status
+from epb.complaints.models import Complaint, PollutionType
 from epb.complaints.services.common import case_clocks, is_centre
 from epb.complaints.services.handling import masked_description
 from epb.complaints.services.replies import current_draft, fill, owes_callback, signed_reply
@@ -31,8 +31,6 @@ from epb.complaints.views.common import (
     DOCX,
     bureau_staff,
     download,
-    error_text,
-    flash_errors,
     form_errors,
     is_htmx,
     map_config,
@@ -223,7 +221,7 @@ def new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _assign_candidates(complaint: Complaint) -> QuerySet[User]:
+def assign_candidates(complaint: Complaint) -> QuerySet[User]:
     """Staff who could own the case: those of its place, the centre, and city divisions."""
     qs = User.objects.filter(
         is_active=True, role__in=["dept_staff", "district_staff", "grid_officer", "leadership"]
@@ -249,7 +247,7 @@ def _action_forms(complaint: Complaint, user: Any) -> dict[str, Form]:
         forms["transfer"] = f.TransferForm(initial={"agency": complaint.suggested_agency})
     if "assign" in allowed:
         forms["assign"] = f.AssignForm(
-            candidates=_assign_candidates(complaint), initial={"handler": complaint.handler}
+            candidates=assign_candidates(complaint), initial={"handler": complaint.handler}
         )
     if "flags" in allowed:
         forms["flags"] = f.FlagsForm(
@@ -372,206 +370,6 @@ def _templates_json(complaint: Complaint) -> str:
     return text.replace("</", "<\\/")
 
 
-def _other(request: HttpRequest, number: str) -> Complaint:
-    other = Complaint.objects.visible_to(request.user).filter(number=number.strip()).first()
-    if other is None:
-        raise ValidationError({"number": _("没有找到编号 %(n)s，或不在您的辖区") % {"n": number}})
-    return other
-
-
-Handler = Callable[[HttpRequest, Complaint, dict[str, Any]], str]
-
-
-def _review(complaint: Complaint) -> ReviewRequest:
-    review = complaint.reviews.filter(decided_at=None).first()
-    if review is None:
-        raise ValidationError(_("没有待决定的复查复核申请"))
-    return review
-
-
-def _pending_reply(complaint: Complaint) -> Any:
-    reply = complaint.replies.filter(status=ReplyStatus.PENDING).first()
-    if reply is None:
-        raise ValidationError(_("没有待审签的答复"))
-    return reply
-
-
-ACTIONS: dict[str, tuple[Any, Handler]] = {}
-
-
-def handles(name: str, form_class: Any) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        ACTIONS[name] = (form_class, fn)
-        return fn
-
-    return register
-
-
-@handles("route", f.RouteForm)
-def _route(r: HttpRequest, c: Complaint, d: dict[str, Any]) -> str:
-    services.route(c, actor=me(r), grid=d["grid"], department=d["department"], reason=d["reason"])
-    return _("已分派") if d["grid"] is not None else _("已退回分派中心")
-
-
-@handles("accept", f.AcceptForm)
-def _accept(r: HttpRequest, c: Complaint, d: dict[str, Any]) -> str:
-    services.accept(c, actor=me(r), note=d["note"])
-    return _("已受理")
-
-
-@handles("decline", f.DeclineForm)
-def _decline(r: HttpRequest, c: Complaint, d: dict[str, Any]) -> str:
-    services.decline(c, actor=me(r), reason=d["reason"], note=d["note"])
-    return _("已决定不予受理")
-
-
-@handles("transfer", f.TransferForm)
-def _transfer(r: HttpRequest, c: Complaint, d: dict[str, Any]) -> str:
-    services.transfer(c, actor=me(r), agency=d["agency"], reason=d["reason"])
-    return _("已移送")
-
-
-@handles("assign", f.AssignForm)
-def _assign(r: HttpRequest, c: Complaint, d: dict[str, Any]) -> str:
-    services.assign(c, actor=me(r), handler=d["handler"])
-    return _("已指定承办人")
-
-
-@handles("flags", f.FlagsForm)
-def _flags(r: HttpRequest, c: Complaint, d: dict[str, Any]) -> str:
-    services.set_flags(c, actor=me(r), **d)
-    return _("已保存")
-
-
-@handles("reply", f.ReplyForm)
-def _reply(r: HttpRequest, c: Complaint, d: dict[str, Any]) -> str:
-    services.save_reply(
-        c,
-        actor=me(r),
-        text=d["text"],
-        findings=d["findings"],
-        template=d["template"],
-        submit=d["submit"],
-    )
-    return _("已提交") if d["submit"] else _("草稿已保存")
-
-
-@handles("extension_request", f.ExtensionRequestForm)
-def _extension_request(r: HttpRequest, c: Complaint, d: dict[str, Any]) -> str:
-    services.request_extension(c, actor=me(r), days=d["days"], reason=d["reason"])
-    return _("已申请延期，待领导批准")
-
-
-@handles("extension_decide", f.DecisionForm)
-def _extension_decide(r: HttpRequest, c: Complaint, d: dict[str, Any]) -> str:
-    services.decide_extension(c, actor=me(r), approve=d["approve"], note=d["note"])
-    return _("已批准延期") if d["approve"] else _("未批准延期")
-
-
-@handles("sign", f.DecisionForm)
-def _sign(r: HttpRequest, c: Complaint, d: dict[str, Any]) -> str:
-    services.sign_reply(_pending_reply(c), actor=me(r), approve=d["approve"], note=d["note"])
-    return _("已签发，答复已告知举报人") if d["approve"] else _("已退回修改")
-
-
-@handles("callback", f.CallbackForm)
-def _callback(r: HttpRequest, c: Complaint, d: dict[str, Any]) -> str:
-    services.record_callback(
-        c,
-        actor=me(r),
-        reached=d["reached"],
-        satisfaction=d["satisfaction"],
-        comment=d["comment"],
-        method=d["method"],
-    )
-    return _("回访已记录")
-
-
-@handles("review_request", f.ReviewRequestForm)
-def _review_request(r: HttpRequest, c: Complaint, d: dict[str, Any]) -> str:
-    services.request_review(c, actor=me(r), reason=d["reason"], requested_at=d["requested_at"])
-    return _("已登记复查复核申请")
-
-
-@handles("review_decide", f.ReviewDecisionForm)
-def _review_decide(r: HttpRequest, c: Complaint, d: dict[str, Any]) -> str:
-    services.decide_review(_review(c), actor=me(r), outcome=d["outcome"], decision=d["decision"])
-    return _("已作出决定")
-
-
-@handles("hearing", f.HearingForm)
-def _hearing(r: HttpRequest, c: Complaint, d: dict[str, Any]) -> str:
-    services.record_hearing(c, actor=me(r), **d)
-    return _("已记录")
-
-
-@handles("publish", f.PublishForm)
-def _publish(r: HttpRequest, c: Complaint, d: dict[str, Any]) -> str:
-    services.publish(
-        c, actor=me(r), public_summary=d["public_summary"], publish=d["publish"], photos=d["photos"]
-    )
-    return _("已公开") if d["publish"] else _("已撤回公开")
-
-
-@handles("merge", f.MergeForm)
-def _merge(r: HttpRequest, c: Complaint, d: dict[str, Any]) -> str:
-    services.merge(c, _other(r, d["number"]), actor=me(r), reason=d["reason"])
-    return _("已并案")
-
-
-@handles("link", f.LinkForm)
-def _link(r: HttpRequest, c: Complaint, d: dict[str, Any]) -> str:
-    services.link(c, _other(r, d["number"]), actor=me(r), reason=d["reason"])
-    return _("已关联")
-
-
-@handles("leader_case", f.LeaderCaseForm)
-def _leader_case(r: HttpRequest, c: Complaint, d: dict[str, Any]) -> str:
-    services.assign_leader(
-        c,
-        actor=me(r),
-        leader=d["leader"],
-        instructions=d["instructions"],
-        due_date=d["due_date"],
-    )
-    return _("已包案")
-
-
-@handles("note", f.NoteForm)
-def _note(r: HttpRequest, c: Complaint, d: dict[str, Any]) -> str:
-    services.add_note(c, actor=me(r), text=d["text"])
-    return _("已记录")
-
-
-def _bound(form_class: Any, request: HttpRequest, complaint: Complaint) -> Form:
-    if form_class is f.RouteForm:
-        return f.RouteForm(request.POST, user=me(request))
-    if form_class is f.AssignForm:
-        return f.AssignForm(request.POST, candidates=_assign_candidates(complaint))
-    form: Form = form_class(request.POST)
-    return form
-
-
-@require_POST
-@bureau_staff
-def action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    complaint = get_visible_or_404(Complaint, request.user, pk=pk)
-    if name not in ACTIONS:
-        raise Http404
-    form_class, handler = ACTIONS[name]
-    form = _bound(form_class, request, complaint)
-    if not form.is_valid():
-        flash_errors(request, form)
-        return redirect(complaint.get_absolute_url())
-    try:
-        message = handler(request, complaint, form.cleaned_data)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, message)
-    return redirect(complaint.get_absolute_url())
-
-
 @require_POST
 @bureau_staff
 def contact(request: HttpRequest, pk: int) -> HttpResponse:
@@ -606,29 +404,3 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
         addressee = person.name if person is not None else ""
     document = reply_letter(complaint, reply, addressee=addressee)
     return download(to_docx(document), f"答复意见书-{complaint.number}.docx", DOCX)
-
-
-@require_POST
-@bureau_staff
-def leader_case_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    case = get_visible_or_404(LeaderCase.objects.select_related("complaint"), request.user, pk=pk)
-    try:
-        if name == "instruct":
-            form: Form = f.InstructionForm(request.POST)
-            if form.is_valid():
-                services.instruct(case, actor=me(request), text=form.cleaned_data["text"])
-                messages.success(request, _("批示已记录"))
-            else:
-                flash_errors(request, form)
-        elif name == "close":
-            form = f.ResultForm(request.POST)
-            if form.is_valid():
-                services.close_leader_case(case, actor=me(request), result=form.cleaned_data["result"])
-                messages.success(request, _("包案已化解"))
-            else:
-                flash_errors(request, form)
-        else:
-            raise Http404
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
-    return redirect(case.complaint.get_absolute_url())
