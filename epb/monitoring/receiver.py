@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol, cast
 
-from epb.hj212 import NEED_DATA, BadFrame, Decoder, Junk, Packet, reply_for
+from epb.hj212 import NEED_DATA, BadFrame, Decoder, Junk, Packet
 from epb.monitoring import rules
 from epb.monitoring.ingest import Directory, Inbound
 
@@ -244,7 +244,7 @@ class Receiver:
             if entry is not None and rules.pw_matches(entry.pw, packet.pw):
                 self._bind(conn, packet.mn)
         try:
-            answer = reply_for(packet)
+            answer = rules.answer_for(packet)
         except Exception:  # a header the builders refuse to echo: store it, answer nothing
             logger.warning("cannot build the answer to a frame from %s", conn.peer, exc_info=True)
             answer = None

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import enum
 import hmac
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from epb.hj212 import CrcVariant, Packet, Profile
+from epb.hj212 import CrcVariant, Packet, Profile, centre_reply_cn, crc16, reply_for
 from epb.hj212 import Version as HJVersion
 from epb.lib.timeutil import beijing_midnight
 from epb.monitoring.choices import (
@@ -62,6 +63,31 @@ def role_of(packet: Packet) -> Role:
 def answer_qn(packet: Packet) -> str | None:
     """The QN a device's answer refers to: the header QN, or inside CP for 2005 devices."""
     return packet.qn or packet.items.get("QN")
+
+
+_UNSAFE_HEADER = re.compile(r"[;,=&\r\n]")
+_MODERN = frozenset({HJVersion.V2017, HJVersion.V2025})
+
+
+def answer_for(packet: Packet) -> bytes | None:
+    """What the centre answers a good frame with: exactly ``epb.hj212.reply_for``, faster.
+
+    The common answer — a 9014 or 9013 to a 2017/2025 frame with QN, PW and MN — is built
+    from a template (the codec's general builder validates every field, which costs as much as
+    decoding the frame); everything else goes to ``reply_for``. A test checks the two agree.
+    """
+    flag = packet.flag
+    if flag is None or not flag & 1 or packet.cn is None:
+        return None
+    qn, pw, mn = packet.qn, packet.pw, packet.mn
+    if packet.version in _MODERN and qn and pw is not None and mn is not None:
+        cn = centre_reply_cn(packet.cn)
+        if cn is None:
+            return None
+        if (cn == "9014" or cn == "9013") and not _UNSAFE_HEADER.search(qn + pw + mn):
+            data = f"QN={qn};ST=91;CN={cn};PW={pw};MN={mn};Flag={flag & 0xFC};CP=&&&&".encode()
+            return b"##%04d%b%04X\r\n" % (len(data), data, crc16(data))
+    return reply_for(packet)
 
 
 def pw_matches(expected: str, presented: str | None) -> bool:

@@ -5,8 +5,21 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from epb.hj212 import CpValue, Packet, Version, build_packet, decode_frame, make_flag
+from epb.hj212 import (
+    CpValue,
+    FrameError,
+    LocalProtocolError,
+    Packet,
+    Version,
+    build_packet,
+    crc_text,
+    decode_frame,
+    make_flag,
+    reply_for,
+)
 from epb.monitoring import rules
 from epb.monitoring.choices import CommandState
 from epb.monitoring.rules import Due, Liveness, Role
@@ -278,3 +291,37 @@ def test_a_packet_with_sample_times_is_stored_with_iso_times() -> None:
     assert data["w01018"]["SampleTime"] == "2024-06-01T08:00:00+00:00"
     simple = decode_frame(packet("2011").raw + b"\r\n")
     assert rules.stored_data(simple.values, cp_text=simple.cp_text) is simple.values  # no copy
+
+
+HEADER_TEXT = st.text(alphabet=st.sampled_from("0123456789ABCDEFabc-_.;,=&"), min_size=0, max_size=24)
+
+
+@given(
+    qn=HEADER_TEXT,
+    pw=st.one_of(st.none(), HEADER_TEXT),
+    mn=st.one_of(st.none(), HEADER_TEXT),
+    cn=st.sampled_from(["2011", "2051", "2061", "2031", "1013", "9015", "9011", "3020", "1062", "7777"]),
+    flag=st.one_of(st.none(), st.integers(0, 11)),
+)
+@settings(max_examples=400, deadline=None)
+def test_the_fast_answer_is_the_codecs_answer(
+    qn: str, pw: str | None, mn: str | None, cn: str, flag: int | None
+) -> None:
+    header = [("QN", qn), ("ST", "32"), ("CN", cn), ("PW", pw), ("MN", mn), ("Flag", flag)]
+    text = (
+        ";".join(f"{k}={v}" for k, v in header if v is not None and v != "")
+        + ";CP=&&DataTime=20240601080000&&"
+    )
+    frame = b"##%04d%b%s\r\n" % (len(text), text.encode(), crc_text(text.encode()).encode())
+    try:
+        packet = decode_frame(frame)
+    except FrameError:
+        return
+    try:
+        expected = reply_for(packet)
+    except LocalProtocolError:
+        expected = None
+        with pytest.raises(LocalProtocolError):
+            rules.answer_for(packet)
+        return
+    assert rules.answer_for(packet) == expected
