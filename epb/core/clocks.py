@@ -228,6 +228,8 @@ def scan_clocks(now: dt.datetime | None = None) -> dict[str, int]:
     counts = {"checked": 0, "reminders": 0, "overdue": 0, "escalated": 0}
     open_states = [StoredState.RUNNING, StoredState.PAUSED, StoredState.OVERDUE]
     for clock in Clock.objects.filter(state__in=open_states).select_related("owner").iterator():
+        if clock.started_at > now:
+            continue  # recorded with a later effective time; nothing is due yet
         counts["checked"] += 1
         state = state_of(clock, now)
         with transaction.atomic():

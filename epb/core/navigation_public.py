@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 PUBLIC_SERVICES = (
     ("complaints:public_new", _("环境投诉举报"), _("12369 网上投诉，可匿名，提交后获得查询码")),
     ("complaints:public_track", _("办理进度查询"), _("凭查询码查看受理、办理和答复情况")),
+    ("complaints:public_list", _("答复公开"), _("已办结投诉的公开答复")),
+    ("complaints:public_supervision", _("挂牌督办公告"), _("挂牌督办的环境问题及整改进展")),
     ("quality:public", _("环境质量"), _("空气质量指数、地表水断面水质、声环境")),
     ("enterprises:public_list", _("企业环境信息"), _("重点排污单位、监管信息公开")),
     ("credit:public", _("企业环境信用"), _("企业环境行为等级评定结果")),

@@ -51,11 +51,8 @@ def create_org_unit(
     sort_order: int = 0,
 ) -> OrgUnit:
     _check_parent(level, parent)
-    if geometry is not None:
-        from epb.lib.geo import parse_geometry
-
-        parse_geometry(geometry)  # raises GeometryError with the reason
-    return audit.create(
+    _check_geometry(geometry)
+    unit = audit.create(
         OrgUnit,
         actor=actor,
         level=level,
@@ -65,6 +62,13 @@ def create_org_unit(
         geometry=geometry,
         sort_order=sort_order,
     )
+    if geometry is not None:
+        # A new grid must be routable at once, in this process and after the commit.
+        from epb.core.geography import invalidate_grid_index
+
+        invalidate_grid_index()
+        transaction.on_commit(invalidate_grid_index)
+    return unit
 
 
 def _check_geometry(geometry: dict[str, Any] | None) -> None:
@@ -84,6 +88,7 @@ def set_org_unit_geometry(unit: OrgUnit, geometry: dict[str, Any] | None, *, act
     from epb.core.geography import invalidate_grid_index
 
     invalidate_grid_index()
+    transaction.on_commit(invalidate_grid_index)
     return unit
 
 

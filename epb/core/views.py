@@ -41,6 +41,19 @@ def staff_required(view: Any) -> Any:
     return login_required(wrapped)
 
 
+def bureau_staff_required(view: Any) -> Any:
+    """Pages only the bureau's own staff may open (not enterprise accounts, not the public)."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not getattr(request.user, "is_staff_member", False):
+            raise PermissionDenied(_("仅限环保部门工作人员"))
+        response: HttpResponse = view(request, *args, **kwargs)
+        return response
+
+    return staff_required(wrapped)
+
+
 @staff_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     soon = timezone.now() + dt.timedelta(days=3)

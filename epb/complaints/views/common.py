@@ -78,18 +78,6 @@ def me(request: HttpRequest) -> User:
 def bureau_staff(view: Any) -> Any:
     """The centre's staff pages: bureau staff only. Enterprise accounts use the staff UI for their
     own data, but nothing of the 12369 centre is theirs (not even bureau-wide daily reports)."""
-    from functools import wraps
+    from epb.core.views import bureau_staff_required
 
-    from django.core.exceptions import PermissionDenied
-
-    from epb.core.views import staff_required
-
-    @staff_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not getattr(request.user, "is_staff_member", False):
-            raise PermissionDenied("仅限环保部门工作人员")
-        response: HttpResponse = view(request, *args, **kwargs)
-        return response
-
-    return wrapped
+    return bureau_staff_required(view)

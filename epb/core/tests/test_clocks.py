@@ -106,3 +106,12 @@ def test_pause_then_resume(tree: Any, enterprise: Any) -> None:
     assert clock.state == ClockState.PAUSED
     clock = clocks.resume_clock(clock, actor=None, at=bj(2026, 7, 15, 9))
     assert clocks.state_of(clock, now=bj(2026, 7, 15, 10)).due_date == dt.date(2026, 8, 5)
+
+
+def test_scan_skips_clocks_that_start_after_now(tree: Any, enterprise: Any) -> None:
+    clocks.start_clock(enterprise, STATUTORY_CLOCKS["complaint.accept"], actor=None, at=bj(2026, 9, 1, 9))
+    running = clocks.start_clock(
+        enterprise, STATUTORY_CLOCKS["complaint.accept"], actor=None, at=bj(2026, 6, 1, 9)
+    )
+    assert clocks.scan_clocks(now=bj(2026, 6, 2, 9))["checked"] == 1
+    assert running.pk is not None

@@ -50,3 +50,20 @@ def test_bad_calendar_input_is_an_error_not_a_crash(client: Any, dept_staff: Any
     response = client.post("/staff/calendar/", {"date": "not-a-date", "is_workday": "0"})
     assert response.status_code == 200
     assert not HolidayOverride.objects.exists()
+
+
+def test_bureau_only_pages_refuse_enterprise_accounts(
+    rf: Any, enterprise_user: Any, district_officer: Any
+) -> None:
+    from django.core.exceptions import PermissionDenied
+    from django.http import HttpResponse
+
+    from epb.core.views import bureau_staff_required
+
+    view = bureau_staff_required(lambda request: HttpResponse("ok"))
+    request = rf.get("/x/")
+    request.user = district_officer
+    assert view(request).status_code == 200
+    request.user = enterprise_user
+    with pytest.raises(PermissionDenied):
+        view(request)
