@@ -177,18 +177,20 @@ async def throughput(
         "p50_ms": 1000 * percentile(load.latencies, 0.50),
         "p99_ms": 1000 * percentile(load.latencies, 0.99),
         "acked_total": load.acked,
-        "receiver_cpu": (cpu1 - cpu0) / (t1 - t0),
-        "receiver_us": 1e6 * (cpu1 - cpu0) / max(1, acked1 - acked0),
+        "receiver_cpu": (sum(cpu1) - sum(cpu0)) / (t1 - t0),
+        "receiver_us": 1e6 * (sum(cpu1) - sum(cpu0)) / max(1, acked1 - acked0),
+        "receiver_sys_us": 1e6 * (cpu1[1] - cpu0[1]) / max(1, acked1 - acked0),
         "client_cpu": (own1 - own0) / (t1 - t0),
         "unanswered": unanswered,
         "lost_connections": load.lost,
     }
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far."""
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """User and system CPU time of a process so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
 
 
 def rss_kib(pid: int) -> int:
@@ -356,7 +358,8 @@ def main() -> int:
                         f"{r['acked_per_s']:,.0f} acknowledged packets/s, "
                         f"ack latency p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, "
                         f"{r['unanswered']:.0f} unanswered, {r['lost_connections']:.0f} connections lost; "
-                        f"receiver {r['receiver_cpu']:.2f} cores ({r['receiver_us']:.0f} µs CPU per packet), "
+                        f"receiver {r['receiver_cpu']:.2f} cores ({r['receiver_us']:.0f} µs CPU per packet, "
+                        f"{r['receiver_sys_us']:.0f} of them in the kernel), "
                         f"load client {r['client_cpu']:.2f} cores"
                     )
                 if args.scenario in ("fleet", "both"):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -45,6 +46,31 @@ class Inbound:
 # ---------------------------------------------------------------------------- the directory
 
 
+@dataclass
+class _Status:
+    """What a batch (or several) changed in one device's ``DeviceStatus``."""
+
+    seen: datetime
+    peer: str
+    frames: int = 0
+    rejected: int = 0
+    data_at: datetime | None = None
+    last_cn: int | None = None
+    kinds: dict[int, datetime] = field(default_factory=dict)
+
+    def merge(self, later: _Status) -> None:
+        if later.seen >= self.seen:
+            self.seen, self.peer = later.seen, later.peer
+        self.frames += later.frames
+        self.rejected += later.rejected
+        if later.data_at is not None and (self.data_at is None or later.data_at >= self.data_at):
+            self.data_at = later.data_at
+            self.last_cn = later.last_cn if later.last_cn is not None else self.last_cn
+        for cn, when in later.kinds.items():
+            if cn not in self.kinds or when > self.kinds[cn]:
+                self.kinds[cn] = when
+
+
 @dataclass(frozen=True, slots=True)
 class DeviceEntry:
     id: int
@@ -64,10 +90,18 @@ class Directory:
     swaps whole dicts so readers never see a half-built one.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, status_seconds: float | None = None) -> None:
         self._by_mn: dict[str, DeviceEntry] = {}
         self._stamp: datetime | None = None
         self._lock = threading.Lock()
+        # Device status is written at most every ``status_seconds`` per device (and by
+        # ``flush_status``), so a device reporting often costs one status write per interval,
+        # not one per packet.
+        if status_seconds is None:
+            status_seconds = float(getattr(settings, "HJ212_STATUS_SECONDS", 5.0))
+        self.status_seconds = status_seconds
+        self._pending: dict[int, _Status] = {}
+        self._flushed: dict[int, float] = {}
 
     def __len__(self) -> int:
         return len(self._by_mn)
@@ -125,6 +159,40 @@ class Directory:
         if self._stamp is not None:
             qs = qs.filter(updated_at__gte=self._stamp)
         return self._merge(qs)
+
+    def status_due(
+        self, batch: dict[int, _Status], now: float, *, everything: bool = False
+    ) -> dict[int, _Status]:
+        """Merge a batch's status changes; return those to write now (and forget them)."""
+        with self._lock:
+            pending = self._pending
+            for device_id, status in batch.items():
+                known = pending.get(device_id)
+                if known is None:
+                    pending[device_id] = status
+                else:
+                    known.merge(status)
+            interval = self.status_seconds
+            flushed = self._flushed
+            due = {
+                device_id: status
+                for device_id, status in pending.items()
+                if everything or now - flushed.get(device_id, -1e18) >= interval
+            }
+            for device_id in due:
+                del pending[device_id]
+                flushed[device_id] = now
+            return due
+
+    def status_not_written(self, due: dict[int, _Status]) -> None:
+        """The transaction that was to write ``due`` failed: keep the changes for the next one."""
+        with self._lock:
+            for device_id, status in due.items():
+                self._flushed.pop(device_id, None)
+                known = self._pending.get(device_id)
+                if known is not None:
+                    status.merge(known)
+                self._pending[device_id] = status
 
     def lookup(self, mns: Iterable[str]) -> None:
         """Read MNs the directory does not know yet (a device registered a moment ago)."""
@@ -196,17 +264,6 @@ class BatchResult:
 
 
 @dataclass
-class _Status:
-    seen: datetime
-    peer: str
-    frames: int = 0
-    rejected: int = 0
-    data_at: datetime | None = None
-    last_cn: int | None = None
-    kinds: dict[int, datetime] = field(default_factory=dict)
-
-
-@dataclass
 class _Quarantine:
     mn: str
     device_id: int | None
@@ -268,6 +325,55 @@ def _status_sql(vendor: str) -> tuple[str, int]:
 
 INSERT_READING_PG = INSERT_READING.replace("%s, %s) ON CONFLICT", "%s::jsonb, %s) ON CONFLICT")
 _STATEMENTS: dict[str, dict[str, Any]] = {}
+
+
+# PostgreSQL: one statement per batch and table, the rows passed as one array per column —
+# a single round trip instead of one per row, and the server does the looping.
+
+COLUMNAR_PG = {
+    "raw": (
+        "INSERT INTO monitoring_rawframe (received_at, peer, mn, device_id, cn, outcome, error, raw) "
+        "SELECT * FROM unnest(%b::timestamptz[], %b::varchar[], %b::varchar[], %b::bigint[], "
+        "%b::smallint[], %b::smallint[], %b::text[], %b::bytea[])"
+    ),
+    "reading": (
+        "INSERT INTO monitoring_reading (device_id, cn, data_time, part, received_at, data, resent) "
+        "SELECT d, c, t, p, r, j::jsonb, s FROM unnest(%b::bigint[], %b::smallint[], %b::timestamptz[], "
+        "%b::smallint[], %b::timestamptz[], %b::text[], %b::boolean[]) AS u(d, c, t, p, r, j, s) "
+        "ON CONFLICT DO NOTHING"
+    ),
+    "status": (
+        "UPDATE monitoring_devicestatus s SET last_seen_at = GREATEST(s.last_seen_at, u.a), "
+        "last_data_at = GREATEST(s.last_data_at, u.b), realtime_at = GREATEST(s.realtime_at, u.c), "
+        "minute_at = GREATEST(s.minute_at, u.d), hour_at = GREATEST(s.hour_at, u.e), "
+        "day_at = GREATEST(s.day_at, u.f), last_peer = u.g, frames = s.frames + u.h, "
+        "rejected = s.rejected + u.i, last_cn = coalesce(u.j, s.last_cn) "
+        "FROM unnest(%b::timestamptz[], %b::timestamptz[], %b::timestamptz[], %b::timestamptz[], "
+        "%b::timestamptz[], %b::timestamptz[], %b::varchar[], %b::bigint[], "
+        "%b::bigint[], %b::smallint[], %b::bigint[]) AS u(a, b, c, d, e, f, g, h, i, j, k) "
+        "WHERE s.device_id = u.k"
+    ),
+}
+
+
+def _raw_cursor(vendor: str) -> Any:
+    """The driver's cursor. On PostgreSQL a server-binding one: Django's connection makes
+    client-binding cursors, which would spell every array element out as escaped SQL text."""
+    if vendor == "postgresql":
+        import psycopg
+
+        return psycopg.Cursor(connection.connection)
+    return connection.connection.cursor()
+
+
+def _execute_rows(
+    cursor: Any, vendor: str, statements: dict[str, Any], name: str, rows: Sequence[Any]
+) -> None:
+    columnar = COLUMNAR_PG.get(name) if vendor == "postgresql" else None
+    if columnar is None:
+        cursor.executemany(statements[name], rows)
+    else:
+        cursor.execute(columnar, [list(column) for column in zip(*rows, strict=True)])
 
 
 def _statements(vendor: str) -> dict[str, Any]:
@@ -348,7 +454,6 @@ def store_batch(records: Sequence[Inbound], directory: Directory, *, evidence: b
     ``evidence=False`` skips the raw-frame rows: for frames that are already kept (a replay
     from the quarantine).
     """
-    from epb.monitoring import commands
 
     result = BatchResult(frames=len(records))
     if not records:
@@ -497,7 +602,45 @@ def store_batch(records: Sequence[Inbound], directory: Directory, *, evidence: b
         raw_rows.append((when_db, record.peer, mn, entry.id, cn, outcome, "", packet.raw))
 
     n_newest = statements["n_newest"]
-    status_rows = []
+    due = directory.status_due(statuses, time.monotonic())
+    status_rows = _status_rows(due, adapt, n_newest)
+    stored.device_ids = set(statuses)
+    try:
+        _write(
+            statements,
+            raw_rows if evidence else [],
+            reading_rows,
+            status_rows,
+            [
+                (
+                    q.mn,
+                    q.device_id,
+                    q.reason,
+                    adapt(q.first),
+                    adapt(q.last),
+                    q.frames,
+                    q.peer,
+                    q.st,
+                    q.cn,
+                    q.pw,
+                )
+                for q in quarantine.values()
+            ],
+            answers,
+            time_requests,
+            result,
+            stored if hooks and (stored.readings or stored.device_ids) else None,
+        )
+    except BaseException:
+        directory.status_not_written(due)
+        raise
+    return result
+
+
+def _status_rows(
+    statuses: dict[int, _Status], adapt: Callable[[datetime], Any], n_newest: int
+) -> list[list[Any]]:
+    rows = []
     for device_id, s in statuses.items():
         params: list[Any] = []
         for value in (
@@ -510,48 +653,76 @@ def store_batch(records: Sequence[Inbound], directory: Directory, *, evidence: b
         ):
             params += [adapt(value) if value is not None else None] * n_newest
         params += [s.peer, s.frames, s.rejected, s.last_cn, device_id]
-        status_rows.append(params)
-    stored.device_ids = set(statuses)
+        rows.append(params)
+    return rows
+
+
+def flush_status(directory: Directory, *, everything: bool = False) -> int:
+    """Write the status changes that are due (all of them with ``everything``); returns devices written.
+
+    The receiver and the writers call it about once a second, so a device that fell silent
+    still has its last frame in ``DeviceStatus`` within a few seconds.
+    """
+    due = directory.status_due({}, time.monotonic(), everything=everything)
+    if not due:
+        return 0
+    vendor = connection.vendor
+    statements = _statements(vendor)
+    try:
+        _write(
+            statements,
+            [],
+            [],
+            _status_rows(due, _time_adapter(vendor), statements["n_newest"]),
+            [],
+            [],
+            set(),
+            None,
+            None,
+        )
+    except BaseException:
+        directory.status_not_written(due)
+        raise
+    return len(due)
+
+
+def _write(
+    statements: dict[str, Any],
+    raw_rows: list[tuple[Any, ...]],
+    reading_rows: list[tuple[Any, ...]],
+    status_rows: list[list[Any]],
+    quarantine_rows: list[tuple[Any, ...]],
+    answers: list[tuple[int, str, str, int | None, datetime]],
+    time_requests: set[int],
+    result: BatchResult | None,
+    stored: StoredBatch | None,
+) -> None:
+    """One transaction: the rows, the command answers, and the hooks after the commit."""
+    from epb.monitoring import commands
 
     with transaction.atomic():
         # The driver's own cursor: Django's wrappers (and its debug-mode query log) cost more
         # per batch than the statements; errors are still turned into Django's exceptions.
         connection.ensure_connection()
         with connection.wrap_database_errors:
-            cursor = connection.connection.cursor()
+            vendor = connection.vendor
+            cursor = _raw_cursor(vendor)
             try:
-                if raw_rows and evidence:
-                    cursor.executemany(statements["raw"], raw_rows)
+                if raw_rows:
+                    _execute_rows(cursor, vendor, statements, "raw", raw_rows)
                 if reading_rows:
-                    cursor.executemany(statements["reading"], reading_rows)
+                    _execute_rows(cursor, vendor, statements, "reading", reading_rows)
                 if status_rows:
-                    cursor.executemany(statements["status"], status_rows)
-                if quarantine:
-                    cursor.executemany(
-                        statements["quarantine"],
-                        [
-                            (
-                                q.mn,
-                                q.device_id,
-                                q.reason,
-                                adapt(q.first),
-                                adapt(q.last),
-                                q.frames,
-                                q.peer,
-                                q.st,
-                                q.cn,
-                                q.pw,
-                            )
-                            for q in quarantine.values()
-                        ],
-                    )
+                    _execute_rows(cursor, vendor, statements, "status", status_rows)
+                if quarantine_rows:
+                    cursor.executemany(statements["quarantine"], quarantine_rows)
             finally:
                 cursor.close()
         for device_id, cn_text, qn, rtn, when in answers:
-            if commands.record_answer(device_id, cn_text, qn, rtn, when):
+            if commands.record_answer(device_id, cn_text, qn, rtn, when) and result is not None:
                 result.answers += 1
         for device_id in time_requests:
             commands.request_time_calibration(device_id)
-        if hooks and (stored.readings or stored.device_ids):
-            transaction.on_commit(lambda: _run_hooks(stored))
-    return result
+        if stored is not None:
+            batch = stored
+            transaction.on_commit(lambda: _run_hooks(batch))

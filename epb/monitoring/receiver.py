@@ -32,7 +32,7 @@ from typing import Any, Protocol, cast
 
 from epb.hj212 import NEED_DATA, BadFrame, Decoder, Junk, Packet
 from epb.monitoring import rules
-from epb.monitoring.ingest import Directory, Inbound
+from epb.monitoring.ingest import Directory, Inbound, flush_status
 
 logger = logging.getLogger("epb.monitoring.receiver")
 
@@ -352,6 +352,7 @@ class Receiver:
                 if conn.transport is not None:
                     conn.transport.close()
             try:
+                await self._in_db(flush_status, self.directory)
                 if now - last_refresh >= self.config.directory_refresh:
                     last_refresh = now
                     await self._in_db(self.directory.refresh)
@@ -425,5 +426,9 @@ class Receiver:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        try:
+            await self._in_db(lambda: flush_status(self.directory, everything=True))
+        except Exception:
+            logger.exception("could not write the last device status")
         await self.sink.close()
         self.log_stats()

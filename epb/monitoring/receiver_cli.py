@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import concurrent.futures
+import gc
 import logging
 import os
 import resource
@@ -31,6 +32,19 @@ def raise_open_files_limit() -> int:
         except (ValueError, OSError):
             pass
     return soft
+
+
+def tune_gc() -> None:
+    """Keep the cyclic garbage collector off the hot path.
+
+    Frames, packets and batches hold no reference cycles: reference counting frees them. With
+    thousands of connections alive, the collector's frequent passes over them cost more than a
+    tenth of the event loop's time. What exists after start-up is frozen (never scanned again)
+    and collections are made rare.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
 
 
 def install_uvloop() -> bool:
@@ -89,6 +103,7 @@ async def serve(args: argparse.Namespace) -> int:
     )
     receiver = Receiver(config, sink=sink, directory=directory, db=db, dispatch=commands.dispatch)
     await receiver.start()
+    tune_gc()
     print(f"epb receiver: listening on {args.host}:{receiver.port} ({args.sink} sink)", flush=True)
     stop = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -302,7 +302,7 @@ def replay_quarantine(entry: QuarantineEntry, *, actor: User | None, chunk: int 
     Frames whose PW still does not match stay in quarantine; nothing is stored twice (a frame
     that was also resent and stored meanwhile is recognised by its key).
     """
-    from epb.monitoring.ingest import Directory, Inbound, store_batch
+    from epb.monitoring.ingest import Directory, Inbound, flush_status, store_batch
 
     device = Device.objects.filter(mn=entry.mn).first()
     if device is None:
@@ -341,6 +341,7 @@ def replay_quarantine(entry: QuarantineEntry, *, actor: User | None, chunk: int 
                 store_batch(batch, directory, evidence=False)
                 RawFrame.objects.filter(id__in=ids).update(outcome=FrameOutcome.REPLAYED, device=device)
                 replayed += len(ids)
+        flush_status(directory, everything=True)
         remaining = RawFrame.objects.filter(mn=entry.mn, outcome=FrameOutcome.QUARANTINED).count()
         QuarantineEntry.objects.filter(pk=entry.pk).update(
             device=device, resolved_at=timezone.now() if not remaining else None

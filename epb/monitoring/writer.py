@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 
-from epb.monitoring.ingest import Directory, store_batch
+from epb.monitoring.ingest import Directory, flush_status, store_batch
 
 logger = logging.getLogger("epb.monitoring.writer")
 
@@ -70,6 +70,7 @@ async def consume(
             if time.monotonic() - last_refresh > 5:
                 await loop.run_in_executor(db, directory.refresh)
                 last_refresh = time.monotonic()
+            await loop.run_in_executor(db, flush_status, directory)
             try:
                 messages = await sub.fetch(batch, timeout=0.5)
             except nats.errors.TimeoutError:
@@ -91,6 +92,7 @@ async def consume(
                     await message.nak(delay=30)
                     continue
                 await message.ack()
+        await loop.run_in_executor(db, lambda: flush_status(directory, everything=True))
     finally:
         try:
             await nc.flush(timeout=2)  # the acks
@@ -127,6 +129,9 @@ def main(argv: list[str]) -> int:
         stop = asyncio.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
+        from epb.monitoring.receiver_cli import tune_gc
+
+        tune_gc()
         print("epb writer: consuming", flush=True)
         stored: Any = await consume(
             db=db, directory=Directory(), stop=stop, durable=args.durable, batch=args.batch

@@ -195,3 +195,27 @@ def test_a_failing_hook_does_not_disturb_the_batch(
     finally:
         ingest.unregister_batch_hook(broken)
     assert result.readings == 1 and Reading.objects.count() == 1
+
+
+def test_status_is_written_once_per_interval_then_flushed(device: Any) -> None:
+    directory = Directory(status_seconds=3600)
+    directory.refresh()
+    store(directory, upload(device))  # the first frame of a device is written at once
+    for minute in range(1, 4):
+        store(directory, upload(device, when=T0 + timedelta(minutes=minute)))
+    status = DeviceStatus.objects.get(device=device)
+    assert status.frames == 1 and status.realtime_at == T0  # the next three wait in memory
+    assert ingest.flush_status(directory, everything=True) == 1
+    status.refresh_from_db()
+    assert status.frames == 4 and status.realtime_at == T0 + timedelta(minutes=3)
+    assert ingest.flush_status(directory, everything=True) == 0
+
+
+def test_status_of_a_failed_batch_is_kept_for_the_next(device: Any, directory: Directory) -> None:
+    from unittest import mock
+
+    with mock.patch.object(ingest, "_write", side_effect=RuntimeError("database gone")):
+        with pytest.raises(RuntimeError):
+            store(directory, upload(device))
+    store(directory, upload(device, when=T0 + timedelta(minutes=1)))
+    assert DeviceStatus.objects.get(device=device).frames == 2
