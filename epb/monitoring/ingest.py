@@ -323,7 +323,6 @@ def _status_sql(vendor: str) -> tuple[str, int]:
     return sql, newest.count("%s")
 
 
-INSERT_READING_PG = INSERT_READING.replace("%s, %s) ON CONFLICT", "%s::jsonb, %s) ON CONFLICT")
 _STATEMENTS: dict[str, dict[str, Any]] = {}
 
 
@@ -338,7 +337,7 @@ COLUMNAR_PG = {
     ),
     "reading": (
         "INSERT INTO monitoring_reading (device_id, cn, data_time, part, received_at, data, resent) "
-        "SELECT d, c, t, p, r, j::jsonb, s FROM unnest(%b::bigint[], %b::smallint[], %b::timestamptz[], "
+        "SELECT d, c, t, p, r, j::json, s FROM unnest(%b::bigint[], %b::smallint[], %b::timestamptz[], "
         "%b::smallint[], %b::timestamptz[], %b::text[], %b::boolean[]) AS u(d, c, t, p, r, j, s) "
         "ON CONFLICT DO NOTHING"
     ),
@@ -383,7 +382,7 @@ def _statements(vendor: str) -> dict[str, Any]:
         status, n_newest = _status_sql(vendor)
         found = {
             "raw": INSERT_RAW,
-            "reading": INSERT_READING_PG if vendor == "postgresql" else INSERT_READING,
+            "reading": INSERT_READING,
             "status": status,
             "quarantine": UPSERT_QUARANTINE,
         }

@@ -2,6 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
+import epb.monitoring.models.data
 import epb.monitoring.models.registry
 from django.conf import settings
 from django.db import migrations, models
@@ -16,7 +17,7 @@ CREATE TABLE monitoring_reading (
     data_time timestamp with time zone NOT NULL,
     part smallint NOT NULL CHECK (part >= 0),
     received_at timestamp with time zone NOT NULL,
-    data jsonb NOT NULL,
+    data json NOT NULL,
     resent boolean NOT NULL,
     PRIMARY KEY (device_id, cn, data_time, part)
 ) PARTITION BY RANGE (data_time);
@@ -211,7 +212,7 @@ class Migration(migrations.Migration):
                         ('data_time', models.DateTimeField(verbose_name='数据时间')),
                         ('part', models.PositiveSmallIntegerField(default=0, verbose_name='分包序号')),
                         ('received_at', models.DateTimeField(verbose_name='接收时间')),
-                        ('data', models.JSONField(default=dict, verbose_name='监测值')),
+                        ('data', epb.monitoring.models.data.PacketData(default=dict, verbose_name='监测值')),
                         ('resent', models.BooleanField(default=False, verbose_name='补传')),
                         ('device', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='readings', to='monitoring.device', verbose_name='设备')),
                     ],

@@ -8,11 +8,34 @@ evidence themselves. On PostgreSQL ``Reading`` and ``RawFrame`` are range-partit
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from epb.core.visibility import Scope, VisibleQuerySet
 from epb.monitoring.choices import DataKind, FrameOutcome, QuarantineReason
+
+
+class PacketData(models.JSONField):
+    """A packet's values as JSON: ``json`` (text) on PostgreSQL, not ``jsonb``.
+
+    For documents this small jsonb's per-key headers and numeric encoding cost about 60 % more
+    bytes (329 vs 206 for a realtime packet of six factors), and the readings table is the
+    largest of the platform. The ``->`` / ``->>`` / ``#>>`` operators Django's key lookups use
+    work on ``json`` as well; containment and key-existence lookups (jsonb only) are not used on
+    this table. psycopg hands ``json`` back already decoded, which ``from_db_value`` accepts.
+    """
+
+    def db_type(self, connection: Any) -> str | None:
+        if connection.vendor == "postgresql":
+            return "json"
+        return super().db_type(connection)
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if isinstance(value, dict | list):
+            return value
+        return super().from_db_value(value, expression, connection)
 
 
 class Reading(models.Model):
@@ -38,7 +61,7 @@ class Reading(models.Model):
     data_time = models.DateTimeField(_("数据时间"))
     part = models.PositiveSmallIntegerField(_("分包序号"), default=0)
     received_at = models.DateTimeField(_("接收时间"))
-    data = models.JSONField(_("监测值"), default=dict)
+    data = PacketData(_("监测值"), default=dict)
     resent = models.BooleanField(_("补传"), default=False)
 
     jurisdiction = Scope(org_unit="device__org_unit", enterprise="device__outlet__enterprise")
