@@ -300,6 +300,33 @@ def count_readings() -> int:
     return Reading.objects.count()
 
 
+def start_writers(env: dict[str, str], count: int) -> list[subprocess.Popen[str]]:
+    """Scaled mode: ``count`` ``epb writer`` processes consuming the stream into the database."""
+    writers = []
+    for _ in range(count):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "epb.cli", "writer"], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+        )
+        assert proc.stdout is not None
+        if "consuming" not in proc.stdout.readline():
+            raise SystemExit("a writer did not start")
+        writers.append(proc)
+    return writers
+
+
+def delete_stream(name: str) -> None:
+    import nats
+
+    async def run() -> None:
+        nc = await nats.connect(os.environ.get("NATS_URL", "nats://127.0.0.1:4222"))
+        try:
+            await nc.jetstream().delete_stream(name)
+        finally:
+            await nc.close()
+
+    asyncio.run(run())
+
+
 def start_receiver(env: dict[str, str], connections: int) -> tuple[subprocess.Popen[str], int]:
     env = dict(env, HJ212_MAX_CONN_PER_IP=str(connections + 100), HJ212_IDLE_TIMEOUT="3600")
     proc = subprocess.Popen(
@@ -326,6 +353,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=15.0, help="measured seconds per scenario")
     parser.add_argument("--fleet", type=int, default=10000, help="fleet: devices (connections held)")
     parser.add_argument("--fleet-rate", type=float, default=2000.0, help="fleet: packets/s in total")
+    parser.add_argument("--sink", choices=["embedded", "nats"], default="embedded", help="nats: scaled mode")
+    parser.add_argument("--writers", type=int, default=2, help="nats: epb writer processes")
     args = parser.parse_args()
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -347,6 +376,15 @@ def main() -> int:
             mns = prepare(env, needed)
             print(f"database: {label}")
             print(f"set-up: migrated and registered {len(mns)} devices in {time.perf_counter() - t:.1f} s")
+            writers: list[subprocess.Popen[str]] = []
+            stream = ""
+            if args.sink == "nats":
+                stream = f"EPB_BENCH_{os.getpid()}"
+                env.update(
+                    HJ212_SINK="nats", HJ212_NATS_STREAM=stream, HJ212_NATS_SUBJECT=f"epb.bench.{os.getpid()}"
+                )
+                writers = start_writers(env, args.writers)
+                print(f"scaled mode: NATS JetStream stream {stream}, {args.writers} writers")
             proc, port = start_receiver(env, needed)
             acked = 0
             try:
@@ -375,6 +413,17 @@ def main() -> int:
             finally:
                 proc.send_signal(signal.SIGTERM)
                 proc.wait(timeout=60)
+            if writers:
+                t = time.perf_counter()
+                while count_readings() < acked and time.perf_counter() - t < 120:
+                    time.sleep(0.5)
+                print(
+                    f"scaled mode: the writers caught up {time.perf_counter() - t:.1f} s after the load ended"
+                )
+                for writer in writers:
+                    writer.send_signal(signal.SIGTERM)
+                    writer.wait(timeout=60)
+                delete_stream(stream)
             stored = count_readings()
             verdict = "OK" if stored == acked else "MISMATCH"
             print(f"database: {stored} readings stored, {acked} packets acknowledged: {verdict}")

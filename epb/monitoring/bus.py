@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from typing import Any
 
 from django.conf import settings
@@ -30,11 +31,18 @@ logger = logging.getLogger("epb.monitoring.bus")
 
 
 def stream_name() -> str:
-    return str(getattr(settings, "HJ212_NATS_STREAM", "EPB_HJ212"))
+    """The JetStream stream: setting ``HJ212_NATS_STREAM``, else the environment variable."""
+    return str(
+        getattr(settings, "HJ212_NATS_STREAM", None) or os.environ.get("HJ212_NATS_STREAM") or "EPB_HJ212"
+    )
 
 
 def subject_name() -> str:
-    return str(getattr(settings, "HJ212_NATS_SUBJECT", "epb.hj212.batches"))
+    return str(
+        getattr(settings, "HJ212_NATS_SUBJECT", None)
+        or os.environ.get("HJ212_NATS_SUBJECT")
+        or "epb.hj212.batches"
+    )
 
 
 def encode(batch: list[Inbound], receiver: str) -> bytes:
