@@ -22,7 +22,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "worker": ("epb.core.worker", "main", "run background tasks and the periodic scheduler"),
     "receiver": ("epb.monitoring.receiver_cli", "main", "run the HJ 212 receiver (--host H --port P)"),
     "simulate": ("epb.monitoring.simulator", "main", "simulate a fleet of HJ 212 devices"),
-    "writer": ("epb.monitoring.writer", "main", "scaled mode: consume packets from NATS JetStream into the database"),
+    "writer": ("epb.monitoring.writer", "main", "scaled mode: store packets from NATS JetStream"),
     "hj212": ("epb.hj212.cli", "main", "HJ 212 tools: `epb hj212 decode` reads frames on stdin"),
     "evaluate": ("epb.standards.cli", "main", "evaluate JSON lines on stdin: aqi | water | noise | …"),
 }
