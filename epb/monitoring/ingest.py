@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -34,9 +34,10 @@ from epb.monitoring.choices import DataKind, FrameOutcome, QuarantineReason
 logger = logging.getLogger("epb.monitoring.ingest")
 
 
-@dataclass(frozen=True, slots=True)
-class Inbound:
-    """One frame as it arrived: when (``time.time()``), from where, and what the codec made of it."""
+class Inbound(NamedTuple):
+    """One frame as it arrived: when (``time.time()``), from where, and what the codec made of it.
+
+    A named tuple, not a dataclass: one is made per frame on the event loop."""
 
     received: float
     peer: str
