@@ -29,7 +29,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+# Per test, not per session: Playwright's sync API keeps an event loop running in this thread
+# while it is open, which would break later tests that run their own asyncio loop.
+@pytest.fixture
 def _browser() -> Iterator[Any]:
     # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
     # under a running loop unless told that this is deliberate.
