@@ -143,3 +143,16 @@ def test_demo_devices_cover_every_outlet_and_load_once(tree: Any) -> None:
     before = Device.objects.count()
     demo.load(out)
     assert Device.objects.count() == before
+
+
+def test_the_periodic_tasks_are_scheduled_and_run(enterprise: Any) -> None:
+    from epb.core.periodic import periodic_jobs
+    from epb.monitoring import tasks
+
+    jobs = {job for _seconds, job in periodic_jobs()}
+    assert {tasks.purge_raw_frames, tasks.ensure_partitions, tasks.sync_device_placement} <= jobs
+    make_device(make_outlet(enterprise))
+    assert tasks.purge_raw_frames.enqueue().return_value == 0
+    assert tasks.sync_device_placement.enqueue().return_value == 0
+    created = tasks.ensure_partitions.enqueue().return_value
+    assert created is not None and all(name.startswith("monitoring_") for name in created)
