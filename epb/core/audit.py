@@ -166,7 +166,7 @@ def log(
             org_unit_id=_org_unit_id_of(obj) if obj is not None else None,
             before=_jsonable(dict(before)) if before is not None else None,
             after=_jsonable(dict(after)) if after is not None else None,
-            changes=diff(before, after),
+            changes=_jsonable(diff(before, after)),
             note=note,
             extra=_jsonable(dict(extra)) if extra else {},
             ip=info.ip if info else None,
