@@ -219,6 +219,15 @@ HJ212_BATCH_MS = env_float("HJ212_BATCH_MS", 50.0)
 HJ212_RAW_RETENTION_DAYS = env_int("HJ212_RAW_RETENTION_DAYS", 3 * 365)
 HJ212_SINK = env_str("HJ212_SINK", "embedded")  # embedded | nats
 NATS_URL = env_str("NATS_URL", "nats://127.0.0.1:4222")
+HJ212_NATS_STREAM = env_str("HJ212_NATS_STREAM", "EPB_HJ212")
+HJ212_NATS_SUBJECT = env_str("HJ212_NATS_SUBJECT", "epb.hj212.batches")
+HJ212_STATUS_SECONDS = env_float("HJ212_STATUS_SECONDS", 5.0)  # device status written at most this often
+HJ212_SQLITE_SYNCHRONOUS = env_str("HJ212_SQLITE_SYNCHRONOUS", "FULL")  # an ack survives a power cut
+HJ212_COMMAND_ANSWER_SECONDS = env_float("HJ212_COMMAND_ANSWER_SECONDS", 10.0)
+HJ212_COMMAND_ATTEMPTS = env_int("HJ212_COMMAND_ATTEMPTS", 3)
+HJ212_COMMAND_EXECUTE_SECONDS = env_float("HJ212_COMMAND_EXECUTE_SECONDS", 60.0)
+HJ212_COMMAND_HISTORY_SECONDS = env_float("HJ212_COMMAND_HISTORY_SECONDS", 600.0)
+HJ212_COMMAND_PENDING_SECONDS = env_float("HJ212_COMMAND_PENDING_SECONDS", 3600.0)
 
 # --- maps ---------------------------------------------------------------------------------
 # Empty means no base tiles: the maps still draw grid polygons and points.
@@ -239,3 +248,11 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
     SECURE_REFERRER_POLICY = "same-origin"
+
+# --- module settings ----------------------------------------------------------------------
+# Every module setting (COMPLAINTS_*, EPB_ENFORCEMENT_*, EPB_QUALITY_*, …) has its default in its
+# module and is listed in docs/configuration.md. Structured ones (clock overrides, scoring weights)
+# are set in an optional local settings file, read last so it can override anything above.
+_local_settings = Path(env_str("EPB_LOCAL_SETTINGS", str(BASE_DIR / "local_settings.py")))
+if _local_settings.is_file() and not TESTING:
+    exec(compile(_local_settings.read_text(encoding="utf-8"), str(_local_settings), "exec"))
