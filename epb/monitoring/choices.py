@@ -120,3 +120,73 @@ FINAL_COMMAND_STATES = frozenset(
         CommandState.CANCELLED,
     }
 )
+
+
+# ---------------------------------------------------------------------------- the centre
+
+
+class AlarmKind(models.TextChoices):
+    """What an alarm episode is about. ``exceedance`` is judged against the outlet's limits; the
+    others are data anomalies (``epb.standards.anomalies``) and the centre's own checks."""
+
+    EXCEEDANCE = "exceedance", _("超标")
+    OFFLINE = "offline", _("离线")
+    ZERO = "zero", _("零值")
+    NEGATIVE = "negative", _("负值")
+    CONSTANT = "constant", _("恒值")
+    SMALL_VARIATION = "small_variation", _("小幅波动（量程2%以内）")
+    OVER_RANGE = "over_range", _("超量程")
+    JUMP = "jump", _("突变")
+    RUNNING_WHILE_STOPPED = "running_while_stopped", _("标记停运但仍在运行")
+    DUPLICATE_TIME = "duplicate_time", _("数据时间重复且数值不同")
+    DATA_MISMATCH = "data_mismatch", _("数据逻辑异常（设备上传与中心计算不符）")
+
+
+# The anomaly kinds the detectors raise (offline comes from the status scan instead).
+DETECTOR_KINDS = (
+    AlarmKind.ZERO,
+    AlarmKind.NEGATIVE,
+    AlarmKind.CONSTANT,
+    AlarmKind.SMALL_VARIATION,
+    AlarmKind.OVER_RANGE,
+    AlarmKind.JUMP,
+    AlarmKind.RUNNING_WHILE_STOPPED,
+    AlarmKind.DUPLICATE_TIME,
+)
+
+
+class AlarmState(models.TextChoices):
+    """The handling of an alarm: raised → acknowledged → handled (by the enterprise) → closed (by
+    the centre); the centre may reopen a handled or closed alarm."""
+
+    RAISED = "raised", _("待确认")
+    ACKNOWLEDGED = "acknowledged", _("已确认，待处理")
+    HANDLED = "handled", _("已处理，待核销")
+    CLOSED = "closed", _("已核销")
+
+
+class MarkKind(models.TextChoices):
+    """Status marks (标记) per the MEE marking rules (2022): periods set apart before validity."""
+
+    STOPPED = "stopped", _("停运")
+    STARTUP = "startup", _("启炉/停炉")
+    FAULT = "fault", _("故障")
+    MAINTENANCE = "maintenance", _("维护")
+    CALIBRATION = "calibration", _("校准")
+    OTHER = "other", _("其他")
+
+
+class SourceAge(models.TextChoices):
+    NEW = "new", _("新建")
+    EXISTING = "existing", _("现有")
+
+
+class StatStatus(models.TextChoices):
+    VALID = "valid", _("有效")
+    STOPPED = "stopped", _("停运")
+    INVALID = "invalid", _("无效")
+
+
+class LimitKind(models.TextChoices):
+    MAX = "max", _("上限")
+    RANGE = "range", _("范围")

@@ -244,6 +244,30 @@ def unregister_batch_hook(hook: BatchHook) -> None:
         _HOOKS.remove(hook)
 
 
+TickHook = Callable[[], None]
+_TICKS: list[TickHook] = []
+
+
+def register_tick_hook(hook: TickHook) -> None:
+    """Run ``hook()`` about once a second in the storage thread (or writer), with ``flush_status``:
+    for hooks that hand work over in batches and must not wait for the next batch to do so."""
+    if hook not in _TICKS:
+        _TICKS.append(hook)
+
+
+def unregister_tick_hook(hook: TickHook) -> None:
+    if hook in _TICKS:
+        _TICKS.remove(hook)
+
+
+def _run_ticks() -> None:
+    for hook in list(_TICKS):
+        try:
+            hook()
+        except Exception:
+            logger.exception("tick hook %r failed", hook)
+
+
 def _run_hooks(batch: StoredBatch) -> None:
     for hook in list(_HOOKS):
         try:
@@ -663,6 +687,7 @@ def flush_status(directory: Directory, *, everything: bool = False) -> int:
     The receiver and the writers call it about once a second, so a device that fell silent
     still has its last frame in ``DeviceStatus`` within a few seconds.
     """
+    _run_ticks()
     due = directory.status_due({}, time.monotonic(), everything=everything)
     if not due:
         return 0

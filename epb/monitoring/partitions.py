@@ -21,7 +21,11 @@ from epb.monitoring import rules
 
 logger = logging.getLogger("epb.monitoring.partitions")
 
-TABLES = {"monitoring_reading": "data_time", "monitoring_rawframe": "received_at"}
+TABLES = {
+    "monitoring_reading": "data_time",
+    "monitoring_rawframe": "received_at",
+    "monitoring_hourlyvalue": "start",
+}
 _NAME = re.compile(r"_y(\d{4})m(\d{2})$")
 
 

@@ -33,22 +33,22 @@ def test_the_centre_lists_visible_devices_with_their_state(
 ) -> None:
     hidden = make_device(make_outlet(make_enterprise(tree.town_b1)))
     store(Directory(), upload("UNKNOWN000000001"))
-    html = login(client, district_officer).get(reverse("monitoring:centre")).content.decode()
+    html = login(client, district_officer).get(reverse("monitoring:devices")).content.decode()
     assert device.mn in html and hidden.mn not in html
     assert "离线" in html  # the 2024 packets are long past
     leader_html = Client()
-    assert leader_html.get(reverse("monitoring:centre")).status_code == 302  # login first
+    assert leader_html.get(reverse("monitoring:devices")).status_code == 302  # login first
 
 
 def test_the_centre_shows_the_quarantine_count_to_the_city(device: Any, client: Client, leader: Any) -> None:
     store(Directory(), upload("UNKNOWN000000001"), upload("UNKNOWN000000002"))
-    response = login(client, leader).get(reverse("monitoring:centre"), {"state": "offline"})
+    response = login(client, leader).get(reverse("monitoring:devices"), {"state": "offline"})
     assert response.context["quarantined"] == 2
     assert [d.mn for d, _live in response.context["page"]] == [device.mn]
 
 
 def test_the_public_is_sent_to_the_portal(device: Any, client: Client, public_user: Any) -> None:
-    assert login(client, public_user).get(reverse("monitoring:centre")).status_code == 302
+    assert login(client, public_user).get(reverse("monitoring:devices")).status_code == 302
 
 
 def test_the_device_page_shows_latest_values_and_a_chart_but_never_the_key(

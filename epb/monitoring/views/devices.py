@@ -1,4 +1,4 @@
-"""The monitoring centre's pages: device list, device, registration, quarantine, commands."""
+"""The gateway's pages: device list, device, registration, quarantine, commands."""
 
 from __future__ import annotations
 
@@ -43,8 +43,8 @@ def _liveness(device: Device, now: Any) -> str:
 
 
 @staff_required
-def centre(request: HttpRequest) -> HttpResponse:
-    """The monitoring centre's landing page: every visible device with its liveness and last packet."""
+def devices(request: HttpRequest) -> HttpResponse:
+    """Every visible device with its liveness and last packet."""
     now = timezone.now()
     qs = Device.objects.visible_to(request.user).select_related("status", "outlet__enterprise", "org_unit")
     query = request.GET.get("q", "").strip()
@@ -69,7 +69,7 @@ def centre(request: HttpRequest) -> HttpResponse:
     pending = Command.objects.visible_to(request.user).exclude(state__in=FINAL_COMMAND_STATES).count()
     return render(
         request,
-        "monitoring/centre.html",
+        "monitoring/devices.html",
         {
             "page": page,
             "counts": counts,
