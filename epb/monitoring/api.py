@@ -239,3 +239,7 @@ def cancel_command(request: HttpRequest, command_id: int) -> object:
         raise ValidationError({"state": "命令已发出，不能撤销"})
     command.refresh_from_db()
     return command
+
+
+# The monitoring centre's endpoints (alarms, statistics, limits, rates) register on this router.
+from epb.monitoring import api_centre  # noqa: E402, F401

@@ -6,10 +6,28 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from epb.core import audit
 from epb.hj212 import CpValue, Version, build_upload, make_qn
 from epb.monitoring import services
-from epb.monitoring.choices import FrameOutcome, QuarantineReason
-from epb.monitoring.models import Command, Device, DeviceStatus, QuarantineEntry, RawFrame, Reading
+from epb.monitoring.choices import AlarmKind, FrameOutcome, QuarantineReason
+from epb.monitoring.models import (
+    Alarm,
+    AnomalySetting,
+    Command,
+    DailyValue,
+    DetectorState,
+    Device,
+    DeviceStatus,
+    ForwardTarget,
+    HourlyValue,
+    LimitOverride,
+    Mark,
+    OutletStandard,
+    PermittedTotal,
+    QuarantineEntry,
+    RawFrame,
+    Reading,
+)
 from epb.testing.factories import make_outlet
 from epb.testing.jurisdiction import Placement, jurisdiction_factory
 
@@ -107,3 +125,111 @@ def a_quarantine_entry(p: Placement) -> QuarantineEntry:
 @jurisdiction_factory(Command)
 def a_command(p: Placement) -> Command:
     return services.create_command(actor=None, device=_device(p), kind="2011")
+
+
+# ---------------------------------------------------------------------------- the centre
+
+
+def gas_outlet(enterprise: Any, **overrides: Any) -> Any:
+    fields: dict[str, Any] = {"kind": "gas", "standard": "", "standard_class": "", "reference_o2": "6"}
+    fields.update(overrides)
+    return make_outlet(enterprise, **fields)
+
+
+def make_alarm(device: Device, **overrides: Any) -> Alarm:
+    fields: dict[str, Any] = {
+        "device": device,
+        "outlet": device.outlet,
+        "factor": "w01018",
+        "kind": AlarmKind.EXCEEDANCE,
+        "started_at": T0,
+        "last_evidence_at": T0 + timedelta(hours=1),
+        "value": 80.0,
+        "limit_max": 50.0,
+        "unit": "mg/L",
+        "multiple": 0.6,
+    }
+    fields.update(overrides)
+    return audit.create(Alarm, actor=None, **fields)
+
+
+@jurisdiction_factory(Alarm)
+def an_alarm(p: Placement) -> Alarm:
+    return make_alarm(_device(p))
+
+
+@jurisdiction_factory(DetectorState)
+def a_detector_state(p: Placement) -> DetectorState:
+    return DetectorState.objects.create(device=_device(p), factor="w01018", cn=2011, state={})
+
+
+@jurisdiction_factory(HourlyValue)
+def an_hourly_value(p: Placement) -> HourlyValue:
+    return HourlyValue.objects.create(
+        device=_device(p), factor="w01018", start=T0, status="valid", source="minute", computed_at=T0
+    )
+
+
+@jurisdiction_factory(DailyValue)
+def a_daily_value(p: Placement) -> DailyValue:
+    return DailyValue.objects.create(
+        device=_device(p), factor="w01018", day=T0.date(), status="valid", source="hour", computed_at=T0
+    )
+
+
+@jurisdiction_factory(OutletStandard)
+def an_outlet_standard(p: Placement) -> OutletStandard:
+    return audit.create(
+        OutletStandard, actor=None, outlet=make_outlet(p.enterprise), standard_id="GB18918", class_id="1A"
+    )
+
+
+@jurisdiction_factory(LimitOverride)
+def a_limit_override(p: Placement) -> LimitOverride:
+    return audit.create(
+        LimitOverride,
+        actor=None,
+        outlet=make_outlet(p.enterprise),
+        item="w01018",
+        max_value=40.0,
+        effective_from=T0.date(),
+        reference="排污许可证 test",
+    )
+
+
+@jurisdiction_factory(PermittedTotal)
+def a_permitted_total(p: Placement) -> PermittedTotal:
+    return audit.create(
+        PermittedTotal,
+        actor=None,
+        enterprise=p.enterprise,
+        item="w01018",
+        year=2024,
+        tonnes=12,
+        reference="test",
+    )
+
+
+@jurisdiction_factory(AnomalySetting)
+def an_anomaly_setting(p: Placement) -> AnomalySetting:
+    return audit.create(AnomalySetting, actor=None, device=_device(p), factor="", offline_minutes=5.0)
+
+
+@jurisdiction_factory(Mark)
+def a_mark(p: Placement) -> Mark:
+    return audit.create(
+        Mark,
+        actor=None,
+        device=_device(p),
+        kind="maintenance",
+        start=T0,
+        end=T0 + timedelta(hours=1),
+        reason="维护",
+    )
+
+
+@jurisdiction_factory(ForwardTarget)
+def a_forward_target(p: Placement) -> ForwardTarget:
+    return audit.create(
+        ForwardTarget, actor=None, name="市监控中心", host="127.0.0.1", port=9212, all_devices=True
+    )
