@@ -260,7 +260,7 @@ def _act(request: HttpRequest, alarm_id: int, action: str, **kwargs: Any) -> dic
     alarm = get_visible_or_404(
         Alarm.objects.select_related("outlet__enterprise", "device__org_unit"), request.user, pk=alarm_id
     )
-    fn = {
+    fn: Any = {
         "acknowledge": alarm_service.acknowledge,
         "handle": alarm_service.handle,
         "close": alarm_service.close,

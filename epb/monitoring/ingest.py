@@ -103,6 +103,10 @@ class Directory:
         self.status_seconds = status_seconds
         self._pending: dict[int, _Status] = {}
         self._flushed: dict[int, float] = {}
+        # District → city forwarding: device id → target ids, and targets taking every device.
+        self.forward: dict[int, tuple[int, ...]] = {}
+        self.forward_all: tuple[int, ...] = ()
+        self._targets_loaded = False
 
     def __len__(self) -> int:
         return len(self._by_mn)
@@ -159,7 +163,34 @@ class Directory:
         qs = Device.objects.all()
         if self._stamp is not None:
             qs = qs.filter(updated_at__gte=self._stamp)
+        self.refresh_targets()
         return self._merge(qs)
+
+    def refresh_targets(self) -> None:
+        """Which devices' frames are queued for which upstream centre (``ForwardTarget``)."""
+        from epb.monitoring.models import ForwardTarget
+
+        forward: dict[int, list[int]] = {}
+        every: list[int] = []
+        for target in ForwardTarget.objects.filter(is_active=True).prefetch_related("devices"):
+            if target.all_devices:
+                every.append(target.pk)
+            else:
+                for device_id in target.devices.values_list("pk", flat=True):
+                    forward.setdefault(device_id, []).append(target.pk)
+        self.forward = {device_id: tuple(ids) for device_id, ids in forward.items()}
+        self.forward_all = tuple(every)
+        self._targets_loaded = True
+
+    def targets_for(self, device_id: int) -> tuple[int, ...]:
+        own = self.forward.get(device_id)
+        return self.forward_all + own if own else self.forward_all
+
+    @property
+    def forwarding(self) -> bool:
+        if not self._targets_loaded:
+            self.refresh_targets()
+        return bool(self.forward or self.forward_all)
 
     def status_due(
         self, batch: dict[int, _Status], now: float, *, everything: bool = False
@@ -313,6 +344,10 @@ INSERT_RAW = (
     "INSERT INTO monitoring_rawframe (received_at, peer, mn, device_id, cn, outcome, error, raw) "
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
 )
+INSERT_FORWARD = (
+    "INSERT INTO monitoring_forwarditem (target_id, device_id, received_at, raw, attempts) "
+    "VALUES (%s, %s, %s, %s, 0)"
+)
 INSERT_READING = (
     "INSERT INTO monitoring_reading (device_id, cn, data_time, part, received_at, data, resent) "
     "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
@@ -410,6 +445,7 @@ def _statements(vendor: str) -> dict[str, Any]:
             "reading": INSERT_READING,
             "status": status,
             "quarantine": UPSERT_QUARANTINE,
+            "forward": INSERT_FORWARD,
         }
         if vendor == "sqlite":
             found = {name: sql.replace("%s", "?") for name, sql in found.items()}
@@ -506,6 +542,8 @@ def store_batch(records: Sequence[Inbound], directory: Directory, *, evidence: b
     when_cache: dict[float, tuple[datetime, Any]] = {}
     cn_cache: dict[str | None, int | None] = {}
     hooks = bool(_HOOKS)
+    forwarding = directory.forwarding
+    forward_rows: list[tuple[Any, ...]] = []
 
     for record in records:
         cached = when_cache.get(record.received)
@@ -605,6 +643,9 @@ def store_batch(records: Sequence[Inbound], directory: Directory, *, evidence: b
             )
             if hooks:
                 stored.readings.append(StoredReading(entry.id, cn, packet.data_time, part, data))
+            if forwarding:
+                for target in directory.targets_for(entry.id):
+                    forward_rows.append((target, entry.id, when_db, packet.raw))
             result.readings += 1
             status.last_cn = cn
             if status.data_at is None or when > status.data_at:
@@ -654,6 +695,7 @@ def store_batch(records: Sequence[Inbound], directory: Directory, *, evidence: b
             time_requests,
             result,
             stored if hooks and (stored.readings or stored.device_ids) else None,
+            forward_rows,
         )
     except BaseException:
         directory.status_not_written(due)
@@ -721,8 +763,10 @@ def _write(
     time_requests: set[int],
     result: BatchResult | None,
     stored: StoredBatch | None,
+    forward_rows: list[tuple[Any, ...]] | None = None,
 ) -> None:
-    """One transaction: the rows, the command answers, and the hooks after the commit."""
+    """One transaction: the rows, the command answers, the forwarding queue, and the hooks
+    after the commit."""
     from epb.monitoring import commands
 
     with transaction.atomic():
@@ -741,6 +785,8 @@ def _write(
                     _execute_rows(cursor, vendor, statements, "status", status_rows)
                 if quarantine_rows:
                     cursor.executemany(statements["quarantine"], quarantine_rows)
+                if forward_rows:
+                    cursor.executemany(statements["forward"], forward_rows)
             finally:
                 cursor.close()
         for device_id, cn_text, qn, rtn, when in answers:

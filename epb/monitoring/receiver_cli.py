@@ -69,11 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-conn-per-ip", type=int, default=settings.HJ212_MAX_CONN_PER_IP)
     parser.add_argument("--batch-ms", type=float, default=settings.HJ212_BATCH_MS, help="group-commit window")
     parser.add_argument("--sink", choices=["embedded", "nats"], default=settings.HJ212_SINK)
+    parser.add_argument(
+        "--no-forward",
+        action="store_true",
+        help="do not forward frames to upstream centres from this process",
+    )
     return parser
 
 
 async def serve(args: argparse.Namespace) -> int:
-    from epb.monitoring import commands, partitions
+    from epb.monitoring import commands, conf, partitions
     from epb.monitoring.ingest import Directory
     from epb.monitoring.receiver import Receiver, ReceiverConfig, Sink
     from epb.monitoring.sinks import EmbeddedSink
@@ -108,9 +113,17 @@ async def serve(args: argparse.Namespace) -> int:
     stop = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    forwarding = None
+    if not args.no_forward and conf.forward_in_receiver():
+        from epb.monitoring.centre.forwarder import run_forwarders
+
+        # Upstream forwarding (district → city) in its own thread: never the storage thread.
+        forwarding = asyncio.create_task(run_forwarders(stop), name="hj212-forwarders")
     await stop.wait()
     logger.info("stopping: storing and answering what has arrived")
     await receiver.close()
+    if forwarding is not None:
+        await asyncio.gather(forwarding, return_exceptions=True)
     db.shutdown(wait=True)
     return 0
 
