@@ -18,6 +18,7 @@ import datetime as dt
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from epb.monitoring import conf
@@ -31,7 +32,8 @@ MAX_SEEN = 200_000
 
 
 class Handover:
-    def __init__(self) -> None:
+    def __init__(self, enqueue: Callable[..., Any] | None = None) -> None:
+        self._enqueue = enqueue  # the evaluation task's enqueue unless given
         self._lock = threading.Lock()
         self._work: dict[tuple[int, int], list[dt.datetime]] = {}
         self._repeats: list[list[Any]] = []
@@ -79,10 +81,13 @@ class Handover:
         items, repeats = self.take()
         if not items and not repeats:
             return
-        from epb.monitoring.tasks import evaluate
+        enqueue = self._enqueue
+        if enqueue is None:
+            from epb.monitoring.tasks import evaluate
 
+            enqueue = evaluate.enqueue
         try:
-            evaluate.enqueue(items, repeats)
+            enqueue(items, repeats)
         except Exception:
             # The task table is unreachable (database down): keep the notes for the next try.
             logger.exception("could not hand %d items over to the evaluation", len(items))

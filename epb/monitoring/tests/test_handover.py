@@ -1,0 +1,93 @@
+"""The batch hook notes what was stored and hands it to the evaluation task in batches, at most
+every MONITORING_EVALUATE_SECONDS; the acknowledgement path never waits for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from epb.monitoring.centre.handover import Handover
+from epb.monitoring.choices import AlarmKind
+from epb.monitoring.ingest import StoredBatch, StoredReading
+from epb.monitoring.models import Alarm, Reading
+from epb.monitoring.tests.centre import frame, store
+from epb.monitoring.tests.factories import make_device
+from epb.testing.factories import make_outlet
+
+T = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)
+
+
+def batch(*items: tuple[int, int, dt.datetime]) -> StoredBatch:
+    return StoredBatch(
+        [StoredReading(d, cn, t, 0, {"w01018": {"Rtd": 1.0}}) for d, cn, t in items], {i[0] for i in items}
+    )
+
+
+@pytest.fixture
+def enqueued() -> list[tuple[Any, ...]]:
+    return []
+
+
+def test_batches_are_coalesced_into_one_handover(settings: Any, enqueued: list[tuple[Any, ...]]) -> None:
+    settings.MONITORING_EVALUATE_SECONDS = 3600
+    h = Handover(lambda *args: enqueued.append(args))
+    h.on_batch(batch((1, 2011, T), (1, 2011, T + dt.timedelta(seconds=30)), (2, 2051, T)))
+    h.on_batch(batch((1, 2011, T + dt.timedelta(seconds=60)), (1, 2061, T)))
+    h.tick()
+    assert enqueued == []  # not due yet
+    h.flush()
+    ((items, repeats),) = enqueued
+    assert sorted(items) == sorted(
+        [
+            [1, 2011, T.isoformat(), (T + dt.timedelta(seconds=60)).isoformat()],
+            [2, 2051, T.isoformat(), T.isoformat()],
+            [1, 2061, T.isoformat(), T.isoformat()],
+        ]
+    )
+    assert repeats == []
+    h.flush()
+    assert len(enqueued) == 1  # nothing new, nothing handed over
+
+
+def test_a_time_seen_again_is_noted_as_a_repeat(settings: Any, enqueued: list[tuple[Any, ...]]) -> None:
+    settings.MONITORING_EVALUATE_SECONDS = 0
+    h = Handover(lambda *args: enqueued.append(args))
+    h.on_batch(batch((1, 2011, T + dt.timedelta(seconds=30))))
+    h.on_batch(batch((1, 2011, T + dt.timedelta(seconds=30)), (1, 2011, T)))
+    (_items, repeats) = enqueued[-1]
+    assert [r[2] for r in repeats] == [(T + dt.timedelta(seconds=30)).isoformat(), T.isoformat()]
+
+
+def test_a_failed_handover_keeps_its_notes(settings: Any) -> None:
+    settings.MONITORING_EVALUATE_SECONDS = 0
+    calls: list[Any] = []
+    down = [True]
+
+    def enqueue(*args: Any) -> None:
+        calls.append(args)
+        if down[0]:
+            raise RuntimeError("database unavailable")
+
+    h = Handover(enqueue)
+    h.on_batch(batch((1, 2011, T)))
+    down[0] = False
+    h.flush()
+    assert len(calls) == 2 and calls[-1][0] == [[1, 2011, T.isoformat(), T.isoformat()]]
+
+
+@pytest.mark.django_db
+def test_a_repeated_time_with_other_values_is_an_anomaly_and_the_first_stays(
+    enterprise: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    device = make_device(make_outlet(enterprise))
+    first = frame(device, "2011", T, {"w01018": 30.0})
+    store(first, received=T + dt.timedelta(seconds=1), capture=django_capture_on_commit_callbacks)
+    store(first, received=T + dt.timedelta(seconds=9), capture=django_capture_on_commit_callbacks)
+    assert not Alarm.objects.exists()  # a plain resend is no anomaly
+    changed = frame(device, "2011", T, {"w01018": 45.0})
+    store(changed, received=T + dt.timedelta(seconds=20), capture=django_capture_on_commit_callbacks)
+    (alarm,) = Alarm.objects.filter(kind=AlarmKind.DUPLICATE_TIME)
+    assert alarm.detail == {"cn": 2011, "first": 30.0, "value": 45.0, "differs": True}
+    assert Reading.objects.get(device=device).data["w01018"]["Rtd"] == 30.0
