@@ -20,7 +20,7 @@ from epb.monitoring.centre.stats import compute_hours
 from epb.monitoring.choices import AlarmKind, AlarmState
 from epb.monitoring.models import Alarm, AnomalySetting, LimitOverride, Mark, PermittedTotal
 from epb.monitoring.tests.centre import at, frame, store
-from epb.monitoring.tests.factories import gas_outlet, make_alarm, make_device
+from epb.monitoring.tests.factories import make_alarm, make_device
 from epb.testing.factories import make_enterprise, make_outlet
 from epb.testing.fixtures import login
 
@@ -91,12 +91,13 @@ def test_the_centre_shows_outlets_on_the_map_by_state(
 def test_enterprise_users_see_only_their_own_outlets(
     client: Client, device: Any, alarm: Alarm, enterprise_user: Any, tree: Any
 ) -> None:
-    other = make_device(make_outlet(make_enterprise(tree.town_a1)))
+    other_outlet = make_outlet(make_enterprise(tree.town_a1))
+    make_device(other_outlet)
     login(client, enterprise_user)
     with at(NOW):
         response = client.get(reverse("monitoring:centre"))
     assert [s.device.pk for s in response.context["states"]] == [device.pk]
-    assert client.get(reverse("monitoring:outlet", args=[other.outlet.pk])).status_code == 404
+    assert client.get(reverse("monitoring:outlet", args=[other_outlet.pk])).status_code == 404
     assert client.get(reverse("monitoring:alarm", args=[alarm.pk])).status_code == 200
 
 
@@ -207,8 +208,8 @@ def test_operators_set_outlet_limits_and_enterprises_cannot(
 ) -> None:
     url = reverse("monitoring:outlet_limits", args=[device.outlet.pk])
     data = {
-        "form": "override", "item": "w01018", "kind": "max", "max_value": "40", "effective_from": "2026-01-01",
-        "reference": "排污许可证 91320400XXXX001P",
+        "form": "override", "item": "w01018", "kind": "max", "max_value": "40",
+        "effective_from": "2026-01-01", "reference": "排污许可证 91320400XXXX001P",
     }  # fmt: skip
     login(client, enterprise_user)
     assert client.get(url).status_code == 200
