@@ -66,3 +66,6 @@ def load(stdout: Any) -> None:
             created += 1
     if created:
         stdout.write(f"  monitoring devices: {Device.objects.count()}\n")
+    from epb.monitoring.centre import demo as centre_demo
+
+    centre_demo.load(stdout)

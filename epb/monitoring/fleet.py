@@ -39,6 +39,7 @@ def from_registry(limit: int | None = None) -> list[FleetDevice]:
                 version=device.version,
                 sm4_key=device.sm4_key,
                 standard=outlet.standard if outlet is not None else "",
+                flow_unit=device.flow_unit,
                 reference_o2=float(outlet.reference_o2)
                 if outlet is not None and outlet.reference_o2
                 else None,

@@ -147,6 +147,11 @@ class Faults:
         return cls(**values)
 
 
+# The registry's fleet (``epb demo``) shows the centre at work: now and then an exceedance, a
+# flagged value, a logger offline for ten minutes, and one logger in twenty stuck on a value.
+REGISTRY_FAULTS = "exceed=0.02,flags=0.01,offline=0.01,constant=0.05"
+
+
 def fraction(*keys: int) -> float:
     """A deterministic pseudo-random number in [0, 1) for the given integers."""
     h = 2166136261
@@ -642,7 +647,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--rate", type=float, default=1 / 30, help="realtime uploads per second per logger (at most 1)"
     )
-    parser.add_argument("--faults", default="none", help="faults to inject (see below)")
+    parser.add_argument(
+        "--faults",
+        default=None,
+        help=f"faults to inject (see below; default: none, with --from-registry {REGISTRY_FAULTS})",
+    )
     parser.add_argument("--from-registry", action="store_true", help="impersonate the registered devices")
     parser.add_argument("--register", action="store_true", help="register the invented loggers first")
     parser.add_argument(
@@ -661,7 +670,9 @@ def main(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        faults = Faults.parse(args.faults)
+        faults = Faults.parse(
+            args.faults if args.faults is not None else REGISTRY_FAULTS if args.from_registry else "none"
+        )
     except ValueError as exc:
         parser.error(str(exc))
     if args.devices < 1 or not 0 <= args.rate <= 1:
