@@ -175,7 +175,8 @@ def _history(devices: list[Device]) -> int:
         outlet = device.outlet
         assert outlet is not None
         fleet = FleetDevice(
-            device.mn, device.pw, device.system, version=device.version, sm4_key=device.sm4_key, flow_unit=device.flow_unit,
+            device.mn, device.pw, device.system, version=device.version,
+            sm4_key=device.sm4_key, flow_unit=device.flow_unit,
             reference_o2=float(outlet.reference_o2) if outlet.reference_o2 else None,
         )  # fmt: skip
         model = Model(fleet, Faults(exceed=0.02))
