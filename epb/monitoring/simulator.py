@@ -179,6 +179,9 @@ class Model:
         if fraction(self.seed, 7) >= faults.constant:
             self.stuck = None
         self.scale = 0.6 + 0.8 * fraction(self.seed, 11)  # outlets differ in size
+        # Ultra-low-emission units (超低排放) run their pollutants at about half the usual level.
+        standard = device.standard.upper().replace("_", "").replace("-", "")
+        self.clean = 0.5 if "ULTRALOW" in standard or "超低" in device.standard else 1.0
         # A logger configured for m³/h sends flow rates 3600× the m³/s default (Cou stays m³).
         self.flow_factor = 3600.0 if device.flow_unit == "m3/h" and self.gas else 1.0
 
@@ -201,6 +204,8 @@ class Model:
             0.6 * math.sin(t / 173.0 + phase) + 0.3 * math.sin(t / 37.0 + 2 * phase) + 0.1 * math.sin(t / 7.3)
         )
         level = factor.base * (self.scale if factor.role != "param" else 1.0)
+        if factor.role == "conc":
+            level *= self.clean
         value = level * daily * (1 + factor.noise * wiggle)
         if factor.role == "conc" and self.exceeding(t):
             value *= 2.0 + fraction(self.seed, int(t // 600), 3)

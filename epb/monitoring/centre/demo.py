@@ -21,7 +21,7 @@ from epb.core import audit
 from epb.core.models import User
 from epb.hj212 import Decoder, Packet, build_upload, make_qn
 from epb.lib.timeutil import beijing_date
-from epb.monitoring.models import AnomalySetting, Device, LimitOverride, PermittedTotal, Reading
+from epb.monitoring.models import AnomalySetting, Device, DeviceStatus, LimitOverride, PermittedTotal, Reading
 
 PERMIT = "排污许可证载明限值（演示）"
 # Outlet standards the limit data do not hold → the permit's limits (demo figures, per factor).
@@ -162,7 +162,7 @@ def _history(devices: list[Device]) -> int:
     ingest path, and the hours and days computed from them."""
     from epb.monitoring.centre.context import DeviceContext
     from epb.monitoring.centre.stats import compute_days, compute_hours
-    from epb.monitoring.ingest import Directory, Inbound, store_batch
+    from epb.monitoring.ingest import Directory, Inbound, flush_status, store_batch
     from epb.monitoring.simulator import Faults, FleetDevice, Model
 
     if Reading.objects.filter(cn=2061).exists():
@@ -174,9 +174,9 @@ def _history(devices: list[Device]) -> int:
     for device in devices:
         outlet = device.outlet
         assert outlet is not None
-        fleet = FleetDevice(
+        fleet = FleetDevice(  # as ``epb simulate --from-registry`` sees the device
             device.mn, device.pw, device.system, version=device.version,
-            sm4_key=device.sm4_key, flow_unit=device.flow_unit,
+            sm4_key=device.sm4_key, flow_unit=device.flow_unit, standard=outlet.standard,
             reference_o2=float(outlet.reference_o2) if outlet.reference_o2 else None,
         )  # fmt: skip
         model = Model(fleet, Faults(exceed=0.02))
@@ -198,10 +198,14 @@ def _history(devices: list[Device]) -> int:
         if records:
             store_batch(records, directory)
             stored += len(records)
+            flush_status(directory, everything=True)
         ctx = DeviceContext(device)
         compute_hours(ctx, [top - dt.timedelta(hours=i) for i in range(HISTORY_HOURS, 0, -1)], now)
         today = beijing_date(now)
         compute_days(ctx, [today - dt.timedelta(days=2), today - dt.timedelta(days=1)], now)
+    # The history came in as a backfill, not from a connection: the devices have not been heard
+    # from yet (so they are not offline until they have been online).
+    DeviceStatus.objects.filter(device__in=devices).update(last_seen_at=None, last_data_at=None, last_peer="")
     return stored
 
 
