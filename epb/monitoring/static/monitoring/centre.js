@@ -8,6 +8,9 @@
   }
   function addOutlets(el, map) {
     var points = JSON.parse(el.dataset.outlets || "[]");
+    // Clustering needs a zoom range, which a map without base tiles does not have.
+    if (map.options.maxZoom === undefined) { map.options.maxZoom = 18; }
+    if (map.options.minZoom === undefined) { map.options.minZoom = 3; }
     var layer = window.L.markerClusterGroup ? window.L.markerClusterGroup({ maxClusterRadius: 40 }) : window.L.layerGroup();
     var bounds = [];
     points.forEach(function (p) {
