@@ -238,8 +238,9 @@ class Directory:
 # ---------------------------------------------------------------------------- hooks
 
 
-@dataclass(frozen=True, slots=True)
-class StoredReading:
+class StoredReading(NamedTuple):
+    """One stored packet as the hooks see it (a named tuple: one is made per packet)."""
+
     device_id: int
     cn: int
     data_time: datetime
