@@ -24,6 +24,12 @@ def evaluate_seconds() -> float:
     return float(_get("MONITORING_EVALUATE_SECONDS", 5.0))
 
 
+def handover_thread() -> bool:
+    """Enqueue the evaluation tasks from a thread of their own rather than the storage thread
+    (which then only swaps a dict); off in tests, where the evaluation runs inline at once."""
+    return bool(_get("MONITORING_HANDOVER_THREAD", True))
+
+
 def validity_settings(**extra: Any) -> ValiditySettings:
     """``ValiditySettings`` with the bureau's overrides (``MONITORING_VALIDITY``: field → value).
 

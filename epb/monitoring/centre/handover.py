@@ -29,6 +29,7 @@ logger = logging.getLogger("epb.monitoring.handover")
 WATCHED = frozenset({DataKind.REALTIME, DataKind.MINUTE, DataKind.HOUR, DataKind.DAY})
 MAX_REPEATS = 1000
 MAX_SEEN = 200_000
+TASK_DEVICES = 500  # devices per evaluation task
 
 
 class Handover:
@@ -39,6 +40,7 @@ class Handover:
         self._repeats: list[list[Any]] = []
         self._seen: dict[tuple[int, int], dt.datetime] = {}
         self._last = time.monotonic()
+        self._wake: threading.Event | None = None
 
     def on_batch(self, batch: StoredBatch) -> None:
         with self._lock:
@@ -65,9 +67,31 @@ class Handover:
         self.tick()
 
     def tick(self) -> None:
+        """Due? Hand the notes over: from a thread of the hand-over's own (the storage thread only
+        swaps a dict), or here when ``MONITORING_HANDOVER_THREAD`` is off (tests: at once, inline)."""
         if not self._work or time.monotonic() - self._last < conf.evaluate_seconds():
             return
-        self.flush()
+        if not conf.handover_thread():
+            self.flush()
+            return
+        with self._lock:
+            if self._wake is None:
+                self._wake = threading.Event()
+                threading.Thread(target=self._run, name="epb-monitoring-handover", daemon=True).start()
+            self._last = time.monotonic()
+        self._wake.set()
+
+    def _run(self) -> None:
+        from django.db import connection
+
+        assert self._wake is not None
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            try:
+                self.flush()
+            finally:
+                connection.close_if_unusable_or_obsolete()
 
     def take(self) -> tuple[list[list[Any]], list[list[Any]]]:
         with self._lock:
@@ -78,6 +102,8 @@ class Handover:
         return items, repeats
 
     def flush(self) -> None:
+        """Enqueue the notes as evaluation tasks of at most ``TASK_DEVICES`` devices each, so
+        several workers can share a large fleet."""
         items, repeats = self.take()
         if not items and not repeats:
             return
@@ -86,18 +112,28 @@ class Handover:
             from epb.monitoring.tasks import evaluate
 
             enqueue = evaluate.enqueue
+        # A device's items (and repeats) stay in one task: its evaluation reads its own state.
+        n = max(1, -(-len({item[0] for item in items}) // TASK_DEVICES))
+        parts: list[tuple[list[list[Any]], list[list[Any]]]] = [([], []) for _ in range(n)]
+        for item in items:
+            parts[int(item[0]) % n][0].append(item)
+        for repeat in repeats:
+            parts[int(repeat[0]) % n][1].append(repeat)
+        left = [p for p in parts if p[0] or p[1]]
         try:
-            enqueue(items, repeats)
+            while left:
+                enqueue(*left[0])
+                left.pop(0)
         except Exception:
             # The task table is unreachable (database down): keep the notes for the next try.
-            logger.exception("could not hand %d items over to the evaluation", len(items))
+            logger.exception("could not hand %d items over to the evaluation", sum(len(p[0]) for p in left))
             with self._lock:
-                for d, cn, first, last in items:
-                    span = self._work.setdefault(
-                        (d, cn), [dt.datetime.fromisoformat(first), dt.datetime.fromisoformat(last)]
-                    )
-                    span[0] = min(span[0], dt.datetime.fromisoformat(first))
-                    span[1] = max(span[1], dt.datetime.fromisoformat(last))
+                for chunk, again in left:
+                    self._repeats.extend(again[: MAX_REPEATS - len(self._repeats)])
+                    for d, cn, first, last in chunk:
+                        t0, t1 = dt.datetime.fromisoformat(first), dt.datetime.fromisoformat(last)
+                        span = self._work.setdefault((d, cn), [t0, t1])
+                        span[0], span[1] = min(span[0], t0), max(span[1], t1)
 
     def reset(self) -> None:
         with self._lock:

@@ -17,6 +17,7 @@ def _status_written_every_batch(settings: Any) -> None:
 def _evaluation_at_once(settings: Any) -> Any:
     """The batch hook hands every batch to the (inline) evaluation at once, and starts empty."""
     settings.MONITORING_EVALUATE_SECONDS = 0
+    settings.MONITORING_HANDOVER_THREAD = False
     HANDOVER.reset()
     yield
     HANDOVER.reset()

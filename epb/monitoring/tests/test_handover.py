@@ -91,3 +91,34 @@ def test_a_repeated_time_with_other_values_is_an_anomaly_and_the_first_stays(
     (alarm,) = Alarm.objects.filter(kind=AlarmKind.DUPLICATE_TIME)
     assert alarm.detail == {"cn": 2011, "first": 30.0, "value": 45.0, "differs": True}
     assert Reading.objects.get(device=device).data["w01018"]["Rtd"] == 30.0
+
+
+def test_a_large_fleet_is_handed_over_in_tasks_of_a_few_hundred_devices(settings: Any) -> None:
+    settings.MONITORING_EVALUATE_SECONDS = 3600
+    enqueued: list[tuple[Any, ...]] = []
+    h = Handover(lambda *args: enqueued.append(args))
+    h.on_batch(batch(*[(d, cn, T) for d in range(1, 1201) for cn in (2011, 2051)]))
+    h.flush()
+    assert len(enqueued) == 3
+    for items, _repeats in enqueued:
+        devices = {item[0] for item in items}
+        assert len(devices) <= 500 and len(items) == 2 * len(devices)  # a device's kinds stay together
+    assert sum(len(items) for items, _r in enqueued) == 2400
+
+
+def test_the_storage_thread_only_wakes_the_handover_thread(settings: Any) -> None:
+    import threading
+
+    settings.MONITORING_EVALUATE_SECONDS = 0
+    settings.MONITORING_HANDOVER_THREAD = True
+    done = threading.Event()
+    threads: list[str] = []
+
+    def enqueue(*args: Any) -> None:
+        threads.append(threading.current_thread().name)
+        done.set()
+
+    h = Handover(enqueue)
+    h.on_batch(batch((1, 2011, T)))
+    assert done.wait(5)
+    assert threads == ["epb-monitoring-handover"]
