@@ -1,7 +1,8 @@
 """Monthly range partitions of the time-series tables on PostgreSQL (no-ops on SQLite).
 
-``monitoring_reading`` is partitioned by ``data_time`` and ``monitoring_rawframe`` by
-``received_at``, one partition per Beijing-time month (``<table>_yYYYYmMM``) plus a DEFAULT
+``monitoring_reading`` is partitioned by ``data_time``, ``monitoring_rawframe`` by
+``received_at`` and the centre's ``monitoring_hourlyvalue`` by ``start``, one partition per
+Beijing-time month (``<table>_yYYYYmMM``) plus a DEFAULT
 partition that catches anything else (a device whose clock says 2000-01-01). The initial
 migration creates the months around its own run; ``ensure_partitions`` — run by a periodic task,
 and when the receiver and the writers start — keeps ``ahead`` months ready, and gives any month

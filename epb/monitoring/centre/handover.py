@@ -45,25 +45,30 @@ class Handover:
     def on_batch(self, batch: StoredBatch) -> None:
         with self._lock:
             work, seen, repeats = self._work, self._seen, self._repeats
-            for r in batch.readings:
-                if r.cn not in WATCHED:
+            for device_id, cn, when, part, data in batch.readings:
+                if cn not in WATCHED:
                     continue
-                key = (r.device_id, r.cn)
-                when = r.data_time
+                key = (device_id, cn)
+                newest = seen.get(key)
+                if newest is None or when > newest:
+                    # The common case: the device's next packet of this kind. (The span's end is
+                    # never past the newest time seen.)
+                    if newest is None and len(seen) >= MAX_SEEN:
+                        seen.clear()
+                    seen[key] = when
+                    span = work.get(key)
+                    if span is None:
+                        work[key] = [when, when]
+                    else:
+                        span[1] = when
+                    continue
                 span = work.get(key)
                 if span is None:
                     work[key] = [when, when]
                 elif when < span[0]:
                     span[0] = when
-                elif when > span[1]:
-                    span[1] = when
-                newest = seen.get(key)
-                if newest is None or when > newest:
-                    if newest is None and len(seen) >= MAX_SEEN:
-                        seen.clear()
-                    seen[key] = when
-                elif len(repeats) < MAX_REPEATS:
-                    repeats.append([r.device_id, r.cn, when.isoformat(), r.part, dict(r.data)])
+                if len(repeats) < MAX_REPEATS:
+                    repeats.append([device_id, cn, when.isoformat(), part, dict(data)])
         self.tick()
 
     def tick(self) -> None:
