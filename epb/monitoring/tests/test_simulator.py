@@ -169,3 +169,15 @@ def test_a_logger_set_to_m3_per_hour_sends_its_flow_so() -> None:
     assert (
         hourly.aggregate(T, 3600)["a00000"]["Cou"] == plain.aggregate(T, 3600)["a00000"]["Cou"]
     )  # m³ either way
+
+
+def test_the_registry_fleet_injects_occasional_faults_by_default() -> None:
+    from epb.monitoring.simulator import REGISTRY_FAULTS, Faults, FleetDevice, Model
+
+    faults = Faults.parse(REGISTRY_FAULTS)
+    assert faults.exceed > 0 and faults.offline > 0 and faults.constant > 0 and faults.flags > 0
+    ultra = Model(FleetDevice("01A890017A0000000000000B", "123456", "31", standard="ultra_low"), Faults())
+    usual = Model(FleetDevice("01A890017A0000000000000B", "123456", "31", standard="GB13223-2011"), Faults())
+    t = 1_772_400_000.0
+    assert ultra.value(ultra.factors[0], t) == pytest.approx(usual.value(usual.factors[0], t) / 2)
+    assert ultra.value(ultra.factors[3], t) == pytest.approx(usual.value(usual.factors[3], t))  # O2 as usual
