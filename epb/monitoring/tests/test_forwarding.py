@@ -107,6 +107,12 @@ def _city_database(tmp_path: Path) -> tuple[dict[str, str], Any, Any]:
     connection.close()
     with psycopg.connect(dbname="postgres", autocommit=True, **dsn) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        # A template must have no other sessions: end those a killed receiver left behind.
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            [s["NAME"]],
+        )
         admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{s["NAME"]}"')
     password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
     env["DATABASE_URL"] = f"postgres://{s['USER']}{password}@{dsn['host']}:{dsn['port']}/{name}"
