@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -56,20 +57,43 @@ def limit_lines(limits: OutletLimits, code: str) -> list[dict[str, Any]]:
     return lines
 
 
+def _nice(x: float) -> float:
+    """x rounded up to a number people read on an axis (1, 1.5, 2, 2.5 … × a power of ten)."""
+    if x <= 0:
+        return 0.0
+    step = 10 ** math.floor(math.log10(x))
+    for m in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if m * step >= x:
+            return float(m * step)
+    return float(10 * step)
+
+
+def _values(series: list[dict[str, Any]]) -> list[float]:
+    return [p[1] for s in series for p in s["data"] if isinstance(p[1], int | float)]
+
+
 def _option(title: str, series: list[dict[str, Any]], unit: str, lines: list[dict[str, Any]]) -> str:
+    # The unit is in the chart's heading; an axis name would run into the title.
+    y_axis: dict[str, Any] = {"type": "value", "scale": True}
     if lines and series:
         series[0]["markLine"] = {
             "symbol": "none",
             "lineStyle": {"color": "#cf222e", "type": "dashed"},
             "data": lines,
         }
+        # A mark line does not stretch the axis: the limit must be in view whatever the values.
+        values = _values(series) + [line["yAxis"] for line in lines]
+        top, bottom = max(values), min(values)
+        pad = 0.08 * ((top - bottom) or abs(top) or 1.0)
+        y_axis["max"] = _nice(top + pad)
+        y_axis["min"] = 0 if bottom >= 0 else -_nice(pad - bottom)
     option = {
         "title": {"text": title, "left": 0, "textStyle": {"fontSize": 13}},
         "tooltip": {"trigger": "axis"},
-        "legend": {"top": 24, "left": 0},
-        "grid": {"top": 60, "left": 55, "right": 30, "bottom": 30},
+        "legend": {"top": 0, "right": 0},
+        "grid": {"top": 48, "left": 55, "right": 80, "bottom": 30},
         "xAxis": {"type": "time"},
-        "yAxis": {"type": "value", "scale": True, "name": unit},
+        "yAxis": y_axis,
         "series": series,
     }
     return json.dumps(option, ensure_ascii=False, default=str)

@@ -121,6 +121,7 @@ def test_the_outlet_page_charts_the_limit_and_marks_invalid_points(
     realtime = json.loads(charts["realtime"])  # minute data: the device sends no realtime data
     limit = realtime["series"][0]["markLine"]["data"][0]
     assert limit["yAxis"] == 50.0 and "GB 18918-2002 1A" in limit["name"]
+    assert realtime["yAxis"]["max"] > 50.0  # the limit is in view though every value is below it
     invalid = [s for s in realtime["series"] if s["type"] == "scatter"]
     assert len(invalid[0]["data"]) == 1 and invalid[0]["data"][0][2] == "D"
     hourly = json.loads(charts["hourly"])
