@@ -176,6 +176,15 @@ class TotalOut(TotalIn):
     projected_t: float | None = None
 
 
+class ForwardTargetIn(Schema):
+    name: str
+    host: str
+    port: int
+    all_devices: bool = False
+    device_ids: list[int] = []
+    is_active: bool = True
+
+
 class ForwardTargetOut(Schema):
     id: int
     name: str
@@ -495,6 +504,13 @@ def _target(t: ForwardTarget) -> dict[str, Any]:
 @router.get("/forward-targets", response=list[ForwardTargetOut])
 def list_targets(request: HttpRequest) -> object:
     return [_target(t) for t in ForwardTarget.objects.visible_to(request.user)]
+
+
+@router.post("/forward-targets", response={201: ForwardTargetOut})
+def add_target(request: HttpRequest, payload: ForwardTargetIn) -> object:
+    """Forward the accepted frames of some (or all) devices to an upstream centre (city staff)."""
+    target = config.add_forward_target(actor=request.user, **payload.dict())
+    return Status(201, _target(target))
 
 
 @router.get("/forward-targets/{target_id}", response=ForwardTargetOut)

@@ -182,3 +182,42 @@ def _recompute(device_id: int, start: dt.datetime, end: dt.datetime) -> None:
     from epb.monitoring.tasks import evaluate
 
     evaluate.enqueue([[device_id, 2061, start.isoformat(), end.isoformat()]], [])
+
+
+def add_forward_target(
+    *,
+    actor: Any,
+    name: str,
+    host: str,
+    port: int,
+    all_devices: bool = False,
+    device_ids: list[int] | None = None,
+    is_active: bool = True,
+) -> Any:
+    """An upstream centre to forward to. The city's configuration: city-wide staff only."""
+    from epb.core.visibility import jurisdiction_q
+    from epb.monitoring.models import ForwardTarget
+
+    if actor is not None and (
+        not getattr(actor, "is_staff_member", False)
+        or jurisdiction_q(ForwardTarget.jurisdiction, actor) is not None
+    ):
+        raise PermissionDenied(_("只有市局可以设置数据转发"))
+    if not 0 < port < 65536 or not host.strip():
+        raise ValidationError({"port": _("请填写上级接收服务的地址和端口（1–65535）")})
+    ids = list(device_ids or [])
+    devices = list(Device.objects.filter(pk__in=ids))
+    if len(devices) != len(set(ids)):
+        raise ValidationError({"device_ids": _("设备不存在")})
+    with transaction.atomic():
+        target = audit.create(
+            ForwardTarget,
+            actor=actor,
+            name=name,
+            host=host.strip(),
+            port=port,
+            all_devices=all_devices,
+            is_active=is_active,
+        )
+        target.devices.set(devices)
+    return target

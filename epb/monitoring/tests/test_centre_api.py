@@ -171,13 +171,21 @@ def test_permitted_totals_and_their_use(
     assert total["percent_used"] == pytest.approx(100 * 24 * 30 * 36 * 1e-6 / 10)
 
 
-def test_forwarding_targets_are_the_citys(client: Client, leader: Any, district_officer: Any) -> None:
+def test_forwarding_targets_are_the_citys(
+    client: Client, device: Any, leader: Any, district_officer: Any
+) -> None:
     audit.create(ForwardTarget, actor=None, name="省监控中心", host="10.0.0.1", port=9212, all_devices=True)
     login(client, leader)
     (target,) = client.get(f"{API}/forward-targets").json()
     assert target["queued"] == 0 and target["all_devices"]
+    payload = {"name": "市监控中心", "host": "10.0.0.2", "port": 9212, "device_ids": [device.pk]}
+    created = client.post(f"{API}/forward-targets", payload, content_type="application/json")
+    assert created.status_code == 201 and created.json()["device_ids"] == [device.pk]
+    bad = client.post(f"{API}/forward-targets", payload | {"port": 0}, content_type="application/json")
+    assert bad.status_code == 422 and ForwardTarget.objects.count() == 2
     login(client, district_officer)
     assert client.get(f"{API}/forward-targets").json() == []
+    assert client.post(f"{API}/forward-targets", payload, content_type="application/json").status_code == 403
 
 
 def test_an_other_enterprise_sees_nothing(client: Client, device: Any, tree: Any) -> None:
