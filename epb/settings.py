@@ -105,7 +105,8 @@ if _db_url:
             "PASSWORD": _db.password,
             "HOST": _db.host,
             "PORT": _db.port,
-            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
+            # In tests a request (the live server's thread) must not keep a session open past itself.
+            "CONN_MAX_AGE": 0 if TESTING else env_int("DB_CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": dict(_db.options),
         }

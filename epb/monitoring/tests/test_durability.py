@@ -34,6 +34,9 @@ ROOT = Path(__file__).resolve().parents[3]
 START = datetime(2025, 1, 1, tzinfo=UTC)
 Key = tuple[str, datetime]
 
+# Sessions of the receivers these tests start (and kill) carry this name on PostgreSQL.
+SUBPROCESS_APP = "epb-test-subprocess"
+
 
 def frame_for(mn: str, pw: str, n: int) -> tuple[Key, bytes]:
     when = START + timedelta(seconds=30 * n)
@@ -135,7 +138,13 @@ def start_receiver(env: dict[str, str], log: IO[str]) -> tuple[subprocess.Popen[
 def database_for_subprocess(tmp_path: Path) -> tuple[dict[str, str], Any]:
     """Environment for the receiver and a function listing (MN, DataTime) of the stored readings."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env.update(PYTHONUNBUFFERED="1", EPB_VAR_DIR=str(tmp_path), LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT))
+    env.update(
+        PGAPPNAME=SUBPROCESS_APP,
+        PYTHONUNBUFFERED="1",
+        EPB_VAR_DIR=str(tmp_path),
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
     if connection.vendor == "sqlite":
         path = tmp_path / "epb.sqlite3"
         target = sqlite3.connect(path)

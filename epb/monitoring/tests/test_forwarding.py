@@ -9,6 +9,7 @@ import datetime as dt
 import os
 import signal
 import sqlite3
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,9 @@ from epb.monitoring.tests.test_durability import database_for_subprocess, start_
 from epb.testing.factories import make_outlet
 
 T = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)
+
+# Sessions of the receivers these tests start (and kill) carry this name on PostgreSQL.
+SUBPROCESS_APP = "epb-test-subprocess"
 
 
 @pytest.mark.django_db
@@ -76,7 +80,13 @@ def _city_database(tmp_path: Path) -> tuple[dict[str, str], Any, Any]:
     environment, a function listing its readings, and a clean-up."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     root = Path(__file__).resolve().parents[3]
-    env.update(PYTHONUNBUFFERED="1", EPB_VAR_DIR=str(tmp_path), LOG_LEVEL="WARNING", PYTHONPATH=str(root))
+    env.update(
+        PGAPPNAME=SUBPROCESS_APP,
+        PYTHONUNBUFFERED="1",
+        EPB_VAR_DIR=str(tmp_path),
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(root),
+    )
     tmp_path.mkdir(parents=True, exist_ok=True)
     query = (
         "SELECT d.mn, r.data_time FROM monitoring_reading r JOIN monitoring_device d ON d.id = r.device_id"
@@ -104,16 +114,24 @@ def _city_database(tmp_path: Path) -> tuple[dict[str, str], Any, Any]:
         "user": s["USER"],
         "password": s.get("PASSWORD") or None,
     }
-    connection.close()
     with psycopg.connect(dbname="postgres", autocommit=True, **dsn) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        # A template must have no other sessions: end those a killed receiver left behind.
-        admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = %s AND pid <> pg_backend_pid()",
-            [s["NAME"]],
-        )
-        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{s["NAME"]}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    # A copy through pg_dump, not CREATE DATABASE … TEMPLATE: a template may have no other
+    # sessions, and this process's other threads (the live server) may hold one.
+    libpq = dict(os.environ, PGHOST=str(dsn["host"]), PGPORT=str(dsn["port"]), PGUSER=str(dsn["user"]))
+    if dsn["password"]:
+        libpq["PGPASSWORD"] = str(dsn["password"])
+    dump = subprocess.run(
+        ["pg_dump", "--no-owner", "--no-privileges", s["NAME"]], env=libpq, capture_output=True, check=True
+    ).stdout
+    subprocess.run(
+        ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", name],
+        input=dump,
+        env=libpq,
+        capture_output=True,
+        check=True,
+    )
     password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
     env["DATABASE_URL"] = f"postgres://{s['USER']}{password}@{dsn['host']}:{dsn['port']}/{name}"
 
