@@ -93,6 +93,27 @@ class Device:
                 return None
             self.decoder.feed(data)
 
+    async def receive_cn(self, cn: str, timeout: float = 3.0) -> Packet | None:
+        """The next frame with command code ``cn``; frames of other codes stay in the inbox.
+
+        The centre may push a queued command before it acknowledges the upload that showed the
+        device is connected (the acknowledgement waits for the commit), so tests must not rely
+        on the order of the two."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        skipped: list[Packet] = []
+        try:
+            while (left := deadline - loop.time()) > 0:
+                packet = await self.receive(timeout=left)
+                if packet is None:
+                    return None
+                if packet.cn == cn:
+                    return packet
+                skipped.append(packet)
+            return None
+        finally:
+            self.inbox[:0] = skipped
+
     async def closed(self, timeout: float = 2.0) -> bool:
         try:
             data = await asyncio.wait_for(self.reader.read(65536), timeout)
