@@ -267,11 +267,13 @@ class AqiResult:
 
 
 def _state(name: str, raw: AqiValue) -> Decimal | str:
-    """A concentration, or the marker "NA" (missing) or "/" (not in the monitoring plan)."""
+    """A concentration (a number or a numeric string), or the marker "NA" (missing; also null and
+    the dashes of ``missing_also``) or "/" (not in the monitoring plan)."""
     markers = _data()["markers"]
-    if raw is None or raw == markers["missing"]:
+    text = raw.strip() if isinstance(raw, str) else None
+    if raw is None or text == markers["missing"] or text in markers["missing_also"]:
         return str(markers["missing"])
-    if raw == markers["not_monitored"]:
+    if text == markers["not_monitored"]:
         return str(markers["not_monitored"])
     try:
         value = to_decimal(raw, name=name)

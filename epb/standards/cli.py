@@ -91,6 +91,7 @@ def _evaluate(handler: Callable[[dict[str, Any]], dict[str, Any]], line: bytes) 
         text = line.decode("utf-8")
     except UnicodeDecodeError:
         return {"error": "line is not valid UTF-8"}
+    text = text.removeprefix("\ufeff")  # a byte-order mark (files saved by spreadsheet tools)
     if not text.strip():
         return None
     try:

@@ -85,8 +85,9 @@ AQI_FIELDS = {"version", "date", "period", "round_concentrations", "realtime_o3_
 def aqi_record(record: Mapping[str, Any]) -> dict[str, Any]:
     """{"version": "2012"|"2026" or "date": "YYYY-MM-DD", "period": "24h"|"1h",
        "SO2": 12, "NO2": 40, "PM10": 80, "CO": 0.8, "O3": 150, "O3_8h": 120, "PM2_5": 55}
-      ug/m3, CO in mg/m3; any pollutant may be absent, null or "NA" (missing) or "/" (not
-      monitored). period defaults to "24h". version or date is required; with both they must agree.
+      ug/m3, CO in mg/m3, numbers or numeric strings; any pollutant may be absent, null, "NA",
+      "-" or "" (missing) or "/" (not monitored). period defaults to "24h". version or date is
+      required; with both they must agree.
       Options: "round_concentrations": bool (default: 2026 yes, 2012 no), "realtime_o3_8h": bool
       (2012 real-time only), "SO2_24h" (2012 real-time, used when SO2 1 h > 800).
     output: {"aqi": int|null, "level": 1-6|null, "category": "优"|"良"|...|null,
@@ -95,10 +96,6 @@ def aqi_record(record: Mapping[str, Any]) -> dict[str, Any]:
     fields = {k: v for k, v in record.items() if k in AQI_FIELDS}
     allowed = set(aqi.pollutants()) | {"SO2_24h"}
     _only({k: v for k, v in record.items() if k not in AQI_FIELDS}, allowed, "pollutant")
-    for name in allowed & set(record):
-        value = record[name]
-        if isinstance(value, str) and value not in ("NA", "/"):
-            raise ValueError(f"{name}: expected a number, null, 'NA' or '/', got {value!r}")
     period = record.get("period", "24h")
     if not isinstance(period, str):
         raise ValueError("period: expected '24h' or '1h'")

@@ -34,7 +34,7 @@ def test_aqi_lines_in_order_with_errors_and_blank_lines() -> None:
         '{"version": "2026", "PM2_5": -1}',
         '{"version": "2026", "PM25": 1}',
         '{"version": "2026", "PM2_5": NaN}',
-        '{"version": "2026", "PM2_5": "35"}',
+        '{"version": "2026", "PM2_5": "35 ug"}',
         '{"version": "2026", "PM2_5": true}',
         '{"PM2_5": 35}',
         '{"version": "2012", "period": "1h", "CO": 10.1, "id": "st-7"}',
@@ -269,3 +269,27 @@ def test_chinese_output_survives_an_ascii_locale() -> None:
         check=True,
     )
     assert json.loads(done.stdout.decode("utf-8"))["category"] == "轻度污染"
+
+
+def test_byte_order_mark_and_crlf_are_read_through() -> None:
+    # Files saved by spreadsheet tools start with a BOM and end lines with CR LF.
+    out = _run(
+        "aqi", b'\xef\xbb\xbf{"version": "2012", "PM2_5": 75}\r', b"\r", b'{"version": "2012", "PM10": 150}\r'
+    )
+    assert [o["aqi"] for o in out] == [100, 100]
+
+
+@pytest.mark.parametrize(
+    ("value", "iaqi"),
+    [("75", 100), (" 40 ", 57), ("NA", None), ("-", None), ("", None), ("—", None), (None, None)],
+)
+def test_aqi_numeric_strings_and_dashes(value: object, iaqi: int | None) -> None:
+    (out,) = _run("aqi", json.dumps({"version": "2012", "PM2_5": value, "PM10": 20}))
+    assert out["iaqi"].get("PM2_5") == iaqi
+    assert ("PM2_5" in out["missing"]) == (iaqi is None)
+
+
+@pytest.mark.parametrize("value", ["abc", "1,5", "0x10", "NaN", "Infinity", "-1"])
+def test_aqi_bad_strings_are_errors(value: str) -> None:
+    (out,) = _run("aqi", json.dumps({"version": "2012", "PM2_5": value}))
+    assert "PM2_5" in out["error"]
