@@ -40,7 +40,9 @@ from epb.hj212._model import (
 from epb.hj212._parse import analyse
 
 _HEADER = re.compile(rb"##(\d{4})[A-Za-z]{1,6}=")
-_HEADER_PREFIX = re.compile(rb"##(?:\d{0,3}|\d{4}[A-Za-z]{0,6})")
+# Where a header starts, or a header's beginning ends the buffer. Searching for this rather
+# than for every "##" keeps runs of '#' or of "##1" from costing one Python step each.
+_CANDIDATE = re.compile(rb"##(?=\d{4}[A-Za-z]{1,6}=|(?:\d{0,3}|\d{4}[A-Za-z]{0,6})\Z)")
 _HEX4 = re.compile(rb"[0-9A-Fa-f]{4}")
 _END = re.compile(rb"&&[0-9A-Fa-f]{4}(?=[\r\n]|##)")
 _END_BARE = re.compile(rb"&&[0-9A-Fa-f]{4}")
@@ -141,7 +143,8 @@ class Decoder:
         # Find the next header; everything before it is junk.
         scan = pos
         while True:
-            p = buf.find(b"##", scan)
+            candidate = _CANDIDATE.search(buf, scan)
+            p = -1 if candidate is None else candidate.start()
             if p < 0:
                 end = n - 1 if n > pos and buf[n - 1] == _HASH and not self._eof else n
                 if end > pos:
@@ -151,7 +154,8 @@ class Decoder:
             m = _HEADER.match(buf, p)
             if m is not None:
                 break
-            if not self._eof and n - p < _HEADER_LONGEST and _HEADER_PREFIX.fullmatch(buf, p):
+            # Not a header yet: the beginning of one ends the buffer (the candidate says so).
+            if not self._eof:
                 if p > pos:  # the header may still come: hand out what precedes it
                     self._pos = p
                     return Junk(bytes(buf[pos:p]))

@@ -170,6 +170,19 @@ def test_a_lone_hash_at_the_end_waits_for_the_next_byte() -> None:
     assert isinstance(decoder.next_event(), Packet)
 
 
+def test_the_beginning_of_a_header_at_the_end_of_the_stream_is_junk() -> None:
+    assert run(b"noise##0101QN") == [Junk(b"noise"), Junk(b"##0101QN")]
+
+
+@pytest.mark.parametrize("unit", [b"#", b"##1", b"##0001QN", b"##X"])
+def test_runs_of_header_look_alikes_are_junk(unit: bytes) -> None:
+    """Runs of "#", "##1" … (a noisy line) come out whole as junk, and nothing else."""
+    data = unit * 50000
+    events = run(data)
+    assert all(isinstance(e, Junk) for e in events) and len(events) <= 3
+    assert b"".join(e.data for e in events if isinstance(e, Junk)) == data
+
+
 def test_junk_only_stream() -> None:
     assert run(b"hello", b"world#") == [Junk(b"hello"), Junk(b"world"), Junk(b"#")]
     assert run() == []
