@@ -292,6 +292,7 @@ def aqi(
     date: dt.date | str | None = None,
     round_concentrations: bool | None = None,
     realtime_o3_8h: bool = False,
+    missing_practice: str | None = None,
 ) -> AqiResult:
     """The AQI of one report.
 
@@ -301,6 +302,9 @@ def aqi(
     ``period``: ``"24h"`` (daily report) or ``"1h"`` (real-time report). Pollutants that are not
     indicators of the period (O3 1 h in a 2026 daily report, O3 8 h in a real-time report) are
     listed as ``ignored``; ``realtime_o3_8h`` brings O3 8 h into a 2012 real-time report.
+    ``missing_practice``: ``None`` applies the edition's own missing-data rule (2012: the AQI
+    from the others; 2026: §5.3); ``"cnemc"`` withholds the AQI as CNEMC's real-time
+    publications do (``missing_practices`` in ``data/hj633.json``).
     """
     version = select_edition(version, date)
     edition = _edition(version)
@@ -350,7 +354,25 @@ def aqi(
     computed = max(max(values), int(low)) if values else None
     shown = computed
     rule = edition["missing_data"]
-    if computed is not None and missing and rule is not None and computed <= int(rule["publish_above"]):
+    if missing_practice is not None:
+        practices = edition.get("missing_practices", {})
+        if missing_practice not in practices:
+            raise ValueError(
+                f"unknown missing_practice {missing_practice!r}; expected one of {', '.join(practices)}"
+            )
+        practice = practices[missing_practice]
+        counted = [m for m in missing if m not in practice["not_counted"].get(period, [])]
+        blocking = [m for m in missing if m in practice["always_withheld"]]
+        if computed is not None and blocking:
+            shown = None
+            notes.append(f"{', '.join(blocking)} missing: AQI not published ({missing_practice})")
+        elif computed is not None and counted and computed <= int(practice["publish_above"]):
+            shown = None
+            notes.append(
+                f"{', '.join(counted)} missing and AQI {computed} <= {practice['publish_above']}: "
+                f"AQI not published ({missing_practice})"
+            )
+    elif computed is not None and missing and rule is not None and computed <= int(rule["publish_above"]):
         shown = None
         notes.append(
             f"{', '.join(missing)} missing and AQI {computed} <= {rule['publish_above']}: AQI not published"

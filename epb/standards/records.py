@@ -79,7 +79,7 @@ def _list(record: Mapping[str, Any], key: str) -> list[Any]:
     return value
 
 
-AQI_FIELDS = {"version", "date", "period", "round_concentrations", "realtime_o3_8h"}
+AQI_FIELDS = {"version", "date", "period", "round_concentrations", "realtime_o3_8h", "missing_practice"}
 
 
 def aqi_record(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -89,7 +89,8 @@ def aqi_record(record: Mapping[str, Any]) -> dict[str, Any]:
       "-" or "" (missing) or "/" (not monitored). period defaults to "24h". version or date is
       required; with both they must agree.
       Options: "round_concentrations": bool (default: 2026 yes, 2012 no), "realtime_o3_8h": bool
-      (2012 real-time only), "SO2_24h" (2012 real-time, used when SO2 1 h > 800).
+      (2012 real-time only), "SO2_24h" (2012 real-time, used when SO2 1 h > 800),
+      "missing_practice": "cnemc" (withhold the AQI of incomplete data as CNEMC publishes).
     output: {"aqi": int|null, "level": 1-6|null, "category": "优"|"良"|...|null,
        "primary_pollutants": [...], "iaqi": {pollutant: int|null}, "version", "period", "color",
        "level_zh", "exceeding_pollutants" (2012; null in 2026), "missing", "withheld", ...}"""
@@ -109,6 +110,7 @@ def aqi_record(record: Mapping[str, Any]) -> dict[str, Any]:
         date=_opt_str(record, "date"),
         round_concentrations=_opt_bool(record, "round_concentrations"),
         realtime_o3_8h=bool(_opt_bool(record, "realtime_o3_8h")),
+        missing_practice=_opt_str(record, "missing_practice"),
     )
     return result.to_dict()
 
