@@ -19,7 +19,9 @@ api = NinjaAPI(
         "环保局业务平台接口 — session auth for the staff UI, `Authorization: Bearer <token>` for machines."
     ),
     urls_namespace="api",
-    auth=[session_auth, token_auth],
+    # The token first: a Bearer header is never sent by a browser on its own, so a request that
+    # carries a valid one is a machine client's, whatever cookies it also holds.
+    auth=[token_auth, session_auth],
 )
 
 # (url prefix, app label, module holding ``router``): mounted when the app is installed.

@@ -25,7 +25,16 @@ class TokenAuth(HttpBearer):
 
 
 class UserSessionAuth(SessionAuth):
-    """The staff UI's session; CSRF is checked on unsafe methods."""
+    """The staff UI's session; CSRF is checked on unsafe methods.
+
+    Only a request that carries a logged-in session is checked: a machine client with a Bearer
+    token (and no session) must reach the token check, not be refused for a missing CSRF token.
+    """
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
 
 
 session_auth = UserSessionAuth()

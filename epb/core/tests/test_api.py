@@ -70,13 +70,41 @@ def test_other_districts_units_are_404(client: Any, tree: Any) -> None:
     assert "detail" in response.json()
 
 
+# A write endpoint shared by every test below; an empty body is a 422 once the caller is let in.
+WRITE_URL = "/api/v1/monitoring/commands"
+
+
 def test_session_writes_need_csrf(tree: Any) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(make_user(Role.LEADERSHIP))
-    # No POST endpoint in core yet changes data; the session auth still refuses unsafe methods
-    # without the token, which is what protects every app's writes.
-    response = client.post("/api/v1/me", data={}, content_type="application/json")
-    assert response.status_code in {401, 403, 405}
+    response = client.post(WRITE_URL, data={}, content_type="application/json")
+    assert response.status_code == 403
+    token = "a" * 32  # the cookie's secret; a header of the same value passes the check
+    client.cookies["csrftoken"] = token
+    response = client.post(WRITE_URL, data={}, content_type="application/json", HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 422
+
+
+def test_token_writes_need_no_csrf(tree: Any) -> None:
+    """A machine client has no CSRF token: its Bearer token is what authenticates the write."""
+    user = make_user(Role.LEADERSHIP)
+    _token, raw = services.issue_api_token(user, actor=user, name="对接")
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        WRITE_URL, data={}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+    )
+    assert response.status_code == 422
+    # Even with a stale session cookie of another user alongside.
+    client.force_login(make_user(Role.LEADERSHIP))
+    response = client.post(
+        WRITE_URL, data={}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+    )
+    assert response.status_code == 422
+
+
+def test_anonymous_writes_are_401_not_csrf_403() -> None:
+    response = Client(enforce_csrf_checks=True).post(WRITE_URL, data={}, content_type="application/json")
+    assert response.status_code == 401
 
 
 def test_audit_api_is_for_leadership(client: Any, tree: Any, leader: Any, district_officer: Any) -> None:
