@@ -12,16 +12,17 @@ Nothing is decided here about sites or the database: the service resolves site k
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
+from epb.lib.sheets import Row, SheetError, Uncalculated, cell_text, is_blank, parse_decimal
+from epb.lib.sheets import parse_date as parse_cell_date
+from epb.lib.sheets import parse_time as parse_cell_time
+from epb.lib.sheets import read_table as read_rows
 from epb.quality.items import Item, UnitMismatch, items_of, match_header, normalise_header, unit_factor
 from epb.standards.numeric import parse_measurement, to_decimal
 
@@ -74,13 +75,9 @@ _INFORMATIONAL = {
         "空气质量级别",
     )
 }
-_EMPTY = {"", "-", "—", "--", "/", "na", "n/a", "null", "未测", "未监测"}
+_EMPTY = {"", "-", "—", "–", "―", "--", "——", "/", "na", "n/a", "null", "未测", "未监测"}
 _ND = {"nd", "n.d.", "未检出", "<dl", "低于检出限"}
 _DL_ROW = re.compile(r"^检出限")
-
-
-class SheetError(ValueError):
-    """The file as a whole cannot be read (wrong type, no header, too large)."""
 
 
 @dataclass(frozen=True)
@@ -129,113 +126,63 @@ class ParseResult:
 # -- reading files -------------------------------------------------------------------------------
 
 
-def read_table(content: bytes, filename: str) -> list[list[Any]]:
-    """The cells of the first sheet of an .xlsx, or of a .csv, as rows of values."""
-    name = filename.lower()
-    if name.endswith(".xlsx") or content[:4] == b"PK\x03\x04":
-        return _read_xlsx(content)
-    if name.endswith((".csv", ".txt")):
-        return _read_csv(content)
-    if name.endswith(".xls"):
-        raise SheetError("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV 后再导入")
-    raise SheetError("只能导入 .xlsx 或 .csv 文件")
-
-
-def _read_xlsx(content: bytes) -> list[list[Any]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise SheetError(f"无法读取该 Excel 文件：{exc}") from None
-    try:
-        sheet = book.worksheets[0]
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append(list(values))
-            if len(rows) > MAX_ROWS + 20:
-                raise SheetError(f"文件超过 {MAX_ROWS} 行，请分批导入")
-        return rows
-    finally:
-        book.close()
-
-
-def _read_csv(content: bytes) -> list[list[Any]]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte sequence that reaches it
-        raise SheetError("无法识别文件编码，请使用 UTF-8 或 GBK")
-    try:
-        sample = text[:4096]
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;") if sample.strip() else csv.excel
-    except csv.Error:
-        dialect = csv.excel
-    rows = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
-    if len(rows) > MAX_ROWS + 20:
-        raise SheetError(f"文件超过 {MAX_ROWS} 行，请分批导入")
-    return rows
+def read_table(content: bytes, filename: str, kind: str = "water") -> list[Row]:
+    """The numbered non-blank rows of an .xlsx (the first sheet with a header of ``kind``) or .csv."""
+    table = read_rows(
+        content, filename, limit=MAX_ROWS, accept=lambda head: _header_at(head, kind) is not None
+    )
+    return table.rows
 
 
 # -- cells -------------------------------------------------------------------------------------
 
 
 def _text(cell: Any) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return unicodedata.normalize("NFKC", str(cell)).strip()
+    """A cell as text where no value is read from it (headers, markers): a formula reads as itself."""
+    return str(cell) if isinstance(cell, Uncalculated) else cell_text(cell)
 
 
-_DATE_PATTERNS = (
-    re.compile(
-        r"^(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?(?:[ T](?P<t>\d{1,2}:\d{2}(?::\d{2})?))?$"
-    ),
-    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
-)
-_MONTH_PATTERN = re.compile(r"^(?P<y>\d{4})[-/.年](?P<m>\d{1,2})月?$")
+_MONTH_PATTERN = re.compile(r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*月?$")
 
 
 def parse_day(cell: Any) -> tuple[date, time | None, bool]:
     """A date cell: (day, time of day or None, whether only a month was given)."""
-    if isinstance(cell, datetime):
-        at = cell.time() if cell.time() != time(0) else None
-        return cell.date(), at, False
-    if isinstance(cell, date):
-        return cell, None, False
-    text = _text(cell)
-    for pattern in _DATE_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            parts = match.groupdict()
-            day = date(int(parts["y"]), int(parts["m"]), int(parts["d"]))
-            at = parse_time(parts["t"]) if parts.get("t") else None
-            return day, at, False
+    try:
+        day, at = parse_cell_date(cell)
+        return day, at, False
+    except ValueError:
+        if isinstance(cell, Uncalculated):
+            raise
+    text = cell_text(cell)
     match = _MONTH_PATTERN.match(text)
-    if match:
+    if match and 1 <= int(match["m"]) <= 12:
         return date(int(match["y"]), int(match["m"]), 1), None, True
     raise ValueError(f"无法识别的日期“{text}”，请写作 2010-01-05 或 2010-01")
 
 
 def parse_time(cell: Any) -> time:
-    if isinstance(cell, time):
-        return cell
-    if isinstance(cell, datetime):
-        return cell.time()
-    text = _text(cell).replace("时", ":00").replace("点", ":00")
-    if re.fullmatch(r"\d{1,2}", text):
-        hour = int(text)
-        if hour == 24:  # "24" closes the day in some station exports: hour 23 to 24
-            raise ValueError("小时应为 0–23（24时请写作次日0时）")
-        return time(hour)
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})(?::(\d{2}))?", text)
-    if not match:
-        raise ValueError(f"无法识别的时间“{text}”，请写作 08:00")
-    return time(int(match[1]), int(match[2]), int(match[3] or 0))
+    return parse_cell_time(cell)
+
+
+# Spellings of the below-detection notations, folded to the ones ``parse_measurement`` reads:
+# "0.01l" and "<0.01L" (both conventions at once) → "0.01L" / "<0.01"; "nd(0.01)" → "ND(0.01)".
+_LOWER_L = re.compile(r"^(?P<n>[0-9.]+)l$")
+_BOTH = re.compile(r"^<(?P<n>[0-9.]+)L$", re.IGNORECASE)
+_ND_LIMIT = re.compile(r"^(?:nd|未检出)\((?P<n>[^)]+)\)$", re.IGNORECASE)
+_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
+def _fold_value(text: str) -> str:
+    text = text.replace("＜", "<").replace("﹤", "<").replace(" ", "")
+    if _THOUSANDS.match(text):
+        return text.replace(",", "")
+    if match := _BOTH.match(text):
+        return "<" + match["n"]
+    if match := _LOWER_L.match(text):
+        return match["n"] + "L"
+    if match := _ND_LIMIT.match(text):
+        return f"ND({match['n']})"
+    return text
 
 
 def canonical_value(cell: Any, item: Item, *, factor: Decimal, detection_limit: str | None) -> str | None:
@@ -245,12 +192,13 @@ def canonical_value(cell: Any, item: Item, *, factor: Decimal, detection_limit: 
     stands in for a bare "ND"."""
     if isinstance(cell, bool):
         raise ValueError("不是数值")
+    text = cell_text(cell)  # refuses a formula without a value
     if isinstance(cell, int | float | Decimal):
         number = to_decimal(cell, name=item.name)
         if number < 0:
             raise ValueError(f"负值 {number}")
         return _plain(number if factor == 1 else (number * factor).normalize())
-    text = _text(cell).replace("＜", "<").replace(" ", "")
+    text = _fold_value(text)
     if text.lower() in _EMPTY:
         return None
     if text.lower() in _ND:
@@ -288,29 +236,92 @@ def _sanity(item: Item, value: str) -> str | None:
 # -- the sheet ---------------------------------------------------------------------------------
 
 
-def _find_header(rows: Sequence[Sequence[Any]], kind: str) -> int:
+def _header_at(rows: Sequence[Row], kind: str) -> int | None:
+    """The index of the header among the first rows: it names a site column and a date column."""
     keys = _KEYS[kind]
     wanted = {normalise_header(s) for role in ("code", "name") for s in keys[role]}
     dates = {normalise_header(s) for s in keys["date"]}
-    for index, row in enumerate(rows[:15]):
+    for index, (_number, row) in enumerate(rows[:15]):
         headers = {normalise_header(_text(c)) for c in row}
         if headers & wanted and headers & dates:
             return index
-    raise SheetError(
-        "找不到表头：表头行应包含“断面编码”或“断面名称”（空气为“站点”、噪声为“点位”）和“采样日期”（或“日期”）"
-    )
+    return None
+
+
+def _find_header(rows: Sequence[Row], kind: str) -> int:
+    index = _header_at(rows, kind)
+    if index is None:
+        raise SheetError(
+            "找不到表头：表头行应包含“断面编码”或“断面名称”（空气为“站点”、噪声为“点位”）和“采样日期”（或“日期”）"
+        )
+    return index
+
+
+_UNIT = re.compile(r"^(?:[a-zμµ]+|万?个)/[a-z]+\^?3?$")
+
+
+def _is_unit(text: str) -> bool:
+    key = normalise_header(text).strip("()")
+    return key in {"无量纲", "℃", "°c", "db(a)", "db", "dba", "m", "cm"} or bool(_UNIT.match(key))
+
+
+def _sub_header(
+    header: list[str], below: Sequence[Any], kind: str, key_columns: set[int]
+) -> list[str] | None:
+    """A second header row under a merged one ("监测项目" over 氨氮, 总磷 …; or a row of units):
+    the combined header, or None when the row below is data."""
+    cells = [_text(c) for c in below] + [""] * (len(header) - len(below))
+    if any(cells[col] for col in key_columns if col < len(cells)) or not any(cells):
+        return None
+    combined = list(header) + [""] * (len(cells) - len(header))
+    recognised = False
+    for col, text in enumerate(cells):
+        if not text:
+            continue
+        if match_header(kind, text) is not None:
+            combined[col], recognised = text, True
+        elif _is_unit(text) and combined[col]:
+            combined[col], recognised = f"{combined[col]}({text.strip('()（）')})", True
+        else:
+            return None
+    return combined if recognised else None
+
+
+def _key_columns(header: Sequence[str], kind: str) -> dict[str, int]:
+    roles: dict[str, int] = {}
+    for col, title in enumerate(header):
+        key = normalise_header(title)
+        for role, names in _KEYS[kind].items():
+            if key and role not in roles and key in {normalise_header(n) for n in names}:
+                roles[role] = col
+    return roles
 
 
 def parse_sheet(
-    rows: Sequence[Sequence[Any]], kind: str, *, detection_limits: Mapping[str, str] | None = None
+    rows: Sequence[Sequence[Any]] | Sequence[Row],
+    kind: str,
+    *,
+    detection_limits: Mapping[str, str] | None = None,
 ) -> ParseResult:
-    """Parse the cells of a sheet: every bad cell is reported with its row, column and reason."""
+    """Parse the cells of a sheet: every bad cell is reported with its row, column and reason.
+
+    ``rows`` are numbered rows (:func:`read_table`), or plain rows numbered from 1."""
     if kind not in _KEYS:
         raise SheetError(f"未知的数据类型 {kind!r}")
+    numbered = _numbered(rows)
     result = ParseResult(kind)
-    header_index = _find_header(rows, kind)
-    result.header_row = header_index + 1
-    header = [_text(c) for c in rows[header_index]]
+    header_index = _find_header(numbered, kind)
+    result.header_row = numbered[header_index][0]
+    header = [_text(c) for c in numbered[header_index][1]]
+    body_start = header_index + 1
+    key_columns = set(_key_columns(header, kind).values())
+    for _ in range(2):  # item names under a merged "监测项目", then a row of units
+        if body_start >= len(numbered):
+            break
+        combined = _sub_header(header, numbered[body_start][1], kind, key_columns)
+        if combined is None:
+            break
+        header, body_start = combined, body_start + 1
     roles: dict[str, int] = {}
     columns: dict[int, tuple[Item, Decimal]] = {}
     seen_items: dict[str, str] = {}
@@ -351,26 +362,25 @@ def parse_sheet(
     result.items = [item for item, _ in columns.values()]
 
     limits = dict(detection_limits or {})
-    body = list(rows[header_index + 1 :])
-    first = header_index + 2
-    if body and any(_DL_ROW.match(_text(c)) for c in body[0][:3]):
+    body = numbered[body_start:]
+    if body and any(_DL_ROW.match(_text(c)) for c in body[0][1][:3]):
+        dl_number, dl_cells = body[0]
         for col, (item, factor) in columns.items():
-            cell = body[0][col] if col < len(body[0]) else None
+            cell = dl_cells[col] if col < len(dl_cells) else None
             if _text(cell) in ("", "-", "/"):
                 continue
             try:
-                limit = to_decimal(_text(cell), name=item.name)
+                limit = parse_decimal(cell)
+                if limit <= 0:
+                    raise ValueError
                 limits[item.code] = _plain(limit if factor == 1 else (limit * factor).normalize())
             except ValueError:
-                result.errors.append(RowError(first, header[col], f"检出限“{_text(cell)}”不是数值"))
-        body, first = body[1:], first + 1
+                result.errors.append(RowError(dl_number, header[col], f"检出限“{_text(cell)}”不是正数"))
+        body = body[1:]
 
     seen: dict[tuple[str, date, time | None], int] = {}
-    for offset, row in enumerate(body):
-        number = first + offset
+    for number, row in body:
         cells = list(row) + [None] * (len(header) - len(row))
-        if all(_text(c) == "" for c in cells):
-            continue
         parsed = _parse_row(number, cells, header, roles, columns, limits, result)
         if parsed is None:
             continue
@@ -395,8 +405,14 @@ def _parse_row(
     result: ParseResult,
 ) -> ParsedRow | None:
     errors_before = len(result.errors)
-    code = _text(cells[roles["code"]]) if "code" in roles else ""
-    name = _text(cells[roles["name"]]) if "name" in roles else ""
+    keys = {"code": "", "name": ""}
+    for role in keys:
+        if role in roles:
+            try:
+                keys[role] = cell_text(cells[roles[role]])
+            except ValueError as exc:
+                result.errors.append(RowError(number, header[roles[role]], str(exc)))
+    code, name = keys["code"], keys["name"]
     if not code and not name:
         result.errors.append(
             RowError(number, header[roles.get("code", roles.get("name", 0))], "缺少站点编码或名称")
@@ -408,7 +424,7 @@ def _parse_row(
         day, at, monthly = parse_day(cells[roles["date"]])
     except ValueError as exc:
         result.errors.append(RowError(number, header[roles["date"]], str(exc)))
-    if "time" in roles and _text(cells[roles["time"]]):
+    if "time" in roles and not is_blank([cells[roles["time"]]]):
         try:
             at = parse_time(cells[roles["time"]])
         except ValueError as exc:
@@ -437,7 +453,20 @@ def _parse_row(
 def parse_file(
     content: bytes, filename: str, kind: str, *, detection_limits: Mapping[str, str] | None = None
 ) -> ParseResult:
-    return parse_sheet(read_table(content, filename), kind, detection_limits=detection_limits)
+    return parse_sheet(read_table(content, filename, kind), kind, detection_limits=detection_limits)
+
+
+def _numbered(rows: Sequence[Sequence[Any]] | Sequence[Row]) -> list[Row]:
+    """Rows with their numbers, blank ones left out: numbered rows as they are, plain ones from 1."""
+    if (
+        rows
+        and isinstance(rows[0], tuple)
+        and len(rows[0]) == 2
+        and isinstance(rows[0][0], int)
+        and isinstance(rows[0][1], list)
+    ):
+        return [(n, cells) for n, cells in rows if not is_blank(cells)]
+    return [(n, list(cells)) for n, cells in enumerate(rows, start=1) if not is_blank(cells)]
 
 
 def template_columns(kind: str) -> list[str]:

@@ -10,11 +10,11 @@ code fixes the unit. No Django here: the parser and the rules use it as plain da
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
+from epb.lib.sheets import header_key
 from epb.standards.tables import load
 
 
@@ -204,8 +204,7 @@ def by_hj212(kind: str, factor_code: str) -> Item | None:
 
 def normalise_header(text: str) -> str:
     """Width, case and spacing folded: "氨氮（ mg/L ）" and "氨氮(mg/l)" compare equal."""
-    folded = unicodedata.normalize("NFKC", text).strip().lower()
-    return re.sub(r"\s+", "", folded)
+    return header_key(text)
 
 
 _UNIT_SUFFIX = re.compile(r"^(?P<name>.+?)\((?P<unit>[^()]*)\)$")

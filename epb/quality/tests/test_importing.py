@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
+import io
 from datetime import date, datetime, time
 from typing import Any
 
 import pytest
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from epb.quality.importing import SheetError, parse_file, parse_sheet
 from epb.quality.tests.sheets import csv_bytes, workbook
@@ -187,3 +191,142 @@ def test_air_and_noise_sheets() -> None:
         [["点位", "监测日期", "昼间", "夜间"], ["红梅公园", "2010-03-12", "52.1", "300"]], "noise"
     )
     assert noise.errors[0].column == "夜间"
+
+
+# -- files as the monitoring station sends them ---------------------------------------------------
+
+
+def _book(*rows: list[Any], second_sheet: bool = False) -> Workbook:
+    book = Workbook()
+    sheet = book.active
+    if second_sheet:
+        sheet.title = "说明"
+        sheet.append(["本表数据由市环境监测站提供"])
+        sheet = book.create_sheet("数据")
+    for row in rows:
+        sheet.append(row)
+    return book
+
+
+def _bytes(book: Workbook) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_sheet_formatted_down_to_the_last_excel_row_is_not_too_large() -> None:
+    book = _book(["断面编码", "采样日期", "氨氮"], ["A1", "2026-10-05", "0.5"])
+    for row in range(3, 500):
+        book.active.cell(row, 1).font = Font(bold=True)
+    book.active.cell(1048576, 3).font = Font(bold=True)
+    result = parse_file(_bytes(book), "结果.xlsx", "water")
+    assert result.ok, result.errors
+    assert [(r.row, r.values) for r in result.rows] == [(2, {"NH3N": "0.5"})]
+
+
+def test_a_title_a_merged_group_header_and_a_row_of_units() -> None:
+    book = _book(
+        ["2026年10月常州市地表水监测结果"],
+        ["断面名称", "断面编码", "采样日期", "监测项目", None, None],
+        [None, None, None, "氨氮", "总磷", "汞"],
+        [None, None, None, "mg/L", "（mg/L）", "μg/L"],
+        ["钟楼闸", "CZ-TH01", "2026/10/5", "0.52", "0.1", "0.05"],
+        [],
+        ["百渎港桥", "CZ-TH08", "2026年10月5日", "<0.025", "0.01L", "ND(0.04)"],
+    )
+    sheet = book.active
+    sheet.merge_cells("A1:F1")
+    sheet.merge_cells("D2:F2")
+    for col in "ABC":
+        sheet.merge_cells(f"{col}2:{col}4")
+    result = parse_file(_bytes(book), "结果.xlsx", "water")
+    assert result.ok, result.errors
+    assert [(r.row, r.code, r.values) for r in result.rows] == [
+        (5, "CZ-TH01", {"NH3N": "0.52", "TP": "0.1", "Hg": "0.00005"}),
+        (7, "CZ-TH08", {"NH3N": "<0.025", "TP": "<0.01", "Hg": "<0.00004"}),
+    ]
+
+
+def test_the_data_may_be_on_another_sheet() -> None:
+    content = _bytes(_book(["断面编码", "采样日期", "氨氮"], ["A1", "2026-10-05", "0.5"], second_sheet=True))
+    result = parse_file(content, "结果.xlsx", "water")
+    assert result.ok and result.rows[0].values == {"NH3N": "0.5"}
+
+
+def test_a_formula_never_calculated_is_an_error_not_an_empty_cell() -> None:
+    content = _bytes(
+        _book(
+            ["断面编码", "采样日期", "氨氮", "总磷"],
+            ["A1", "2026-10-05", "=0.2+0.3", "0.1"],
+            ["A2", "=TODAY()", "0.4", ""],
+        )
+    )
+    result = parse_file(content, "结果.xlsx", "water")
+    assert [(e.row, e.column) for e in result.errors] == [(2, "氨氮"), (3, "采样日期")]
+    assert "没有计算结果" in result.errors[0].reason
+    assert not result.rows
+
+
+@pytest.mark.parametrize(
+    ("cell", "stored"),
+    [
+        ("1,234.5", "1234.5"),
+        ("１２.５", "12.5"),
+        ("0.01l", "<0.01"),
+        ("<0.01L", "<0.01"),
+        ("nd(0.01)", "<0.01"),
+        ("未检出(0.01)", "<0.01"),
+        ("—", None),
+        ("－", None),
+        ("／", None),
+    ],
+)
+def test_values_as_typed_on_a_chinese_keyboard(cell: str, stored: str | None) -> None:
+    result = _parse([["断面编码", "采样日期", "氨氮", "总磷"], ["A1", "2010-01-05", cell, "0.1"]])
+    assert result.ok, result.errors
+    assert result.rows[0].values.get("NH3N") == stored
+
+
+@pytest.mark.parametrize("cell", ["0,5", "0.5mg/L", "约0.5", "检出限以下"])
+def test_values_that_stay_errors(cell: str) -> None:
+    result = _parse([["断面编码", "采样日期", "氨氮"], ["A1", "2010-01-05", cell]])
+    assert [(e.row, e.column) for e in result.errors] == [(2, "氨氮")]
+
+
+@pytest.mark.parametrize(
+    ("cell", "day", "at"),
+    [
+        (46300, date(2026, 10, 5), None),  # an Excel date in a cell formatted as General
+        (46300.4375, date(2026, 10, 5), time(10, 30)),
+        ("2026年10月5日 9时", date(2026, 10, 5), time(9)),
+        ("2026-10-05T09:30:00", date(2026, 10, 5), time(9, 30)),
+    ],
+)
+def test_more_dates(cell: Any, day: date, at: time | None) -> None:
+    row = _parse([["断面编码", "采样日期", "氨氮"], ["A1", cell, "0.5"]]).rows[0]
+    assert (row.day, row.at, row.monthly) == (day, at, False)
+
+
+def test_unicode_text_saved_by_excel() -> None:
+    text = "断面编码\t采样日期\t氨氮\r\nA1\t2026-10-05\t0.5\r\n"
+    result = parse_file(codecs.BOM_UTF16_LE + text.encode("utf-16-le"), "结果.txt", "water")
+    assert result.ok and result.rows[0].values == {"NH3N": "0.5"}
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "words"),
+    [
+        (b"", "empty.xlsx", "空"),
+        (b"", "empty.csv", "空"),
+        (bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504, "renamed.xlsx", ".xls"),
+        (
+            bytes.fromhex("D0CF11E0A1B11AE1") + "EncryptedPackage".encode("utf-16-le") + b"\0" * 504,
+            "locked.xlsx",
+            "密码",
+        ),
+        (b"<html><body>report</body></html>", "download.xlsx", "不是 Excel"),
+    ],
+)
+def test_files_staff_upload_by_mistake(content: bytes, name: str, words: str) -> None:
+    with pytest.raises(SheetError, match=words):
+        parse_file(content, name, "water")
