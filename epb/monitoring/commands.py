@@ -10,6 +10,7 @@ functions in ``rules.py``.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,10 +20,18 @@ from django.conf import settings
 from django.db import transaction
 
 from epb.core import audit
-from epb.hj212 import Target, Version, make_qn, request_history, set_time, start_realtime, stop_realtime
+from epb.hj212 import (
+    Target,
+    Version,
+    make_qn,
+    request_history,
+    set_time,
+    start_realtime,
+    stop_realtime,
+)
 from epb.monitoring import rules
-from epb.monitoring.choices import HISTORY_COMMANDS, CommandKind, CommandState
-from epb.monitoring.models import Command, Device
+from epb.monitoring.choices import HISTORY_COMMANDS, CommandKind, CommandState, FrameOutcome
+from epb.monitoring.models import Command, Device, RawFrame
 
 logger = logging.getLogger("epb.monitoring.commands")
 
@@ -125,9 +134,33 @@ def request_time_calibration(device_id: int) -> Command | None:
     )
 
 
+_FLAG = re.compile(rb";Flag=(\d{1,3})[;,]")
+_ACCEPTED = (FrameOutcome.DATA, FrameOutcome.HEARTBEAT, FrameOutcome.INTERACTION, FrameOutcome.OTHER)
+
+
+def edition(device: Device) -> Version:
+    """The edition to speak to a device: its pinned version, else the one of its last frame.
+
+    A 2025 logger (Flag version bits 000010) must get Flag=9 commands, not 2017's Flag=5.
+    Any other device, or one that has sent nothing yet, is addressed in 2017 as before.
+    """
+    if device.version:
+        return Version(device.version)
+    raw = (
+        RawFrame.objects.filter(device=device, outcome__in=_ACCEPTED)
+        .order_by("-received_at", "-id")
+        .values_list("raw", flat=True)
+        .first()
+    )
+    match = None if raw is None else _FLAG.search(bytes(raw))
+    if match is None:
+        return Version.V2017
+    return Version.V2025 if int(match.group(1)) >> 2 == 2 else Version.V2017
+
+
 def build_frame(command: Command, device: Device, now: datetime) -> bytes:
     """The bytes of a command for its device (1012 carries the time of sending)."""
-    version = Version(device.version) if device.version else Version.V2017
+    version = edition(device)
     target = Target(device.mn, device.pw, device.system, version)
     kind = command.kind
     if kind == CommandKind.SET_TIME:

@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from epb.core.models import AuditEntry
 from epb.hj212 import decode_frame, execution_result, notice_ack, request_answer
 from epb.monitoring import commands, services
-from epb.monitoring.choices import CommandState
-from epb.monitoring.models import Command
+from epb.monitoring.choices import CommandState, FrameOutcome
+from epb.monitoring.models import Command, RawFrame
 from epb.monitoring.receiver import Receiver
 from epb.monitoring.tests.factories import T0, make_device, upload
 from epb.monitoring.tests.helpers import Device, in_db, run
@@ -189,3 +189,55 @@ def test_a_stranger_using_the_mn_with_a_wrong_pw_does_not_get_the_commands(devic
             await dev.close()
 
     run(scenario)
+
+
+@pytest.mark.parametrize(
+    ("last_flag", "pinned", "flag"),
+    [
+        (None, "", 5),
+        (b"9", "", 9),
+        (b"8", "", 9),
+        (b"5", "", 5),
+        (b"0", "", 5),
+        (b"9", "2017", 5),
+        (None, "2025", 9),
+    ],
+)
+def test_commands_speak_the_edition_of_the_device(
+    device: Any, last_flag: bytes | None, pinned: str, flag: int
+) -> None:
+    """A 2025 logger (its frames carry Flag=8/9) gets Flag=9 commands unless its edition is pinned."""
+    if pinned:
+        type(device).objects.filter(pk=device.pk).update(version=pinned)
+        device.refresh_from_db()
+    if last_flag is not None:
+        raw = (
+            b"##0000QN=1;ST=32;CN=2011;PW=123456;MN="
+            + device.mn.encode()
+            + b";Flag="
+            + last_flag
+            + b";CP=&&&&0000"
+        )
+        RawFrame.objects.create(
+            received_at=NOW,
+            peer="127.0.0.1",
+            mn=device.mn,
+            device=device,
+            cn=2011,
+            outcome=FrameOutcome.DATA,
+            raw=raw,
+        )
+        # A later rejected frame says nothing about the device.
+        RawFrame.objects.create(
+            received_at=NOW + timedelta(seconds=1),
+            peer="127.0.0.1",
+            mn=device.mn,
+            device=device,
+            cn=2011,
+            outcome=FrameOutcome.REJECTED,
+            raw=raw.replace(b"Flag=" + last_flag, b"Flag=4"),
+        )
+    command = services.create_command(actor=None, device=device, kind="2011")
+    (sent,) = commands.dispatch({device.mn}, "receiver-a", NOW)
+    assert sent.command_id == command.pk
+    assert decode_frame(sent.frame).flag == flag
