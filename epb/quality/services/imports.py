@@ -144,6 +144,7 @@ def plan_import(content: bytes, file_name: str, kind: str, actor: User) -> Plan:
     plan = Plan(kind, parsed, errors=list(parsed.errors))
     sites, site_errors = _resolve_sites(kind, parsed.rows, actor)
     plan.errors += site_errors
+    first: dict[tuple[Any, ...], int] = {}
     for row in parsed.rows:
         if row.row not in sites:
             continue
@@ -152,6 +153,20 @@ def plan_import(content: bytes, file_name: str, kind: str, actor: User) -> Plan:
         except ValueError as exc:
             plan.errors.append(RowError(row.row, "日期", str(exc)))
             continue
+        # Rows the sheet tells apart may still be one result: a site by its code and by its
+        # name, a code in another case, two times of one day where results are daily.
+        identity = _identity(kind, key)
+        if identity in first:
+            plan.errors.append(
+                RowError(
+                    row.row,
+                    "",
+                    _("与第%(n)s行是同一%(w)s、同一时间的结果，重复")
+                    % {"n": first[identity], "w": _SITE_WORD[kind]},
+                )
+            )
+            continue
+        first[identity] = row.row
         plan.planned.append(Planned(row, sites[row.row], key, dict(row.values)))
     plan.errors.sort(key=lambda e: (e.row, e.column))
     plan.replaces = len(_existing(kind, plan.planned))

@@ -171,3 +171,35 @@ def test_the_example_file_in_the_docs_imports_cleanly(tree: Any, dept_staff: Any
     )
     assert batch.status == ImportStatus.COMMITTED, batch.errors
     assert batch.created == 4
+
+
+@pytest.mark.parametrize(
+    ("kind", "header", "rows"),
+    [
+        # the same site by code in one row and by name in another
+        (
+            "water",
+            HEADER,
+            [["A1", "", "2010-01-05", "0.5", "0.1"], ["", "甲断面", "2010-01-05", "0.6", "0.1"]],
+        ),
+        # the code typed in another case
+        ("water", HEADER, [["A1", "", "2010-01-05", "0.5", "0.1"], ["a1", "", "2010-01-05", "0.6", "0.1"]]),
+        # a noise point twice on one day, at two times (noise results are per day)
+        (
+            "noise",
+            ["点位编码", "监测日期", "昼间", "夜间"],
+            [["N1", "2010-03-12 10:00", "52.1", "43"], ["N1", "2010-03-12 22:00", "53", "44"]],
+        ),
+    ],
+    ids=["code-and-name", "code-case", "noise-times"],
+)
+def test_two_rows_for_one_result_are_reported_not_a_database_error(
+    tree: Any, sites: dict[str, Any], dept_staff: Any, kind: str, header: list[str], rows: list[list[Any]]
+) -> None:
+    make_noise_point(tree.town_a1, code="N1", name="红梅公园")
+    batch = services.import_results(
+        actor=dept_staff, kind=kind, file_name="dup.xlsx", content=workbook(header, rows)
+    )
+    assert batch.status == ImportStatus.REJECTED
+    assert [(e["row"], "重复" in e["reason"]) for e in batch.errors] == [(3, True)]
+    assert not WaterSample.objects.exists() and not NoiseSample.objects.exists()
