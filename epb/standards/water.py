@@ -22,6 +22,8 @@ __all__ = [
     "SectionResult",
     "SupplementaryResult",
     "accepted_codes",
+    "canonical_code",
+    "canonical_values",
     "class_grade",
     "class_items",
     "class_label",
@@ -108,6 +110,47 @@ def class_items() -> tuple[str, ...]:
 
 
 @cache
+def _alias_key(text: str) -> str:
+    return text.strip().replace("（", "(").replace("）", ")").casefold()
+
+
+@cache
+def _aliases() -> dict[str, str]:
+    std = _std()
+    table: dict[str, str] = {}
+    for code in accepted_codes():
+        table[_alias_key(code)] = code
+    for part in ("table1", "table2"):
+        for code, item in std[part]["items"].items():
+            table.setdefault(_alias_key(item["name_zh"]), code)
+    for code, names in _method()["code_aliases"]["aliases"].items():
+        for name in names:
+            table.setdefault(_alias_key(name), code)
+    return table
+
+
+def canonical_code(code: str) -> str:
+    """The gb3838.json code of ``code`` given in any spelling of ``code_aliases`` (``"NH3-N"``,
+    ``"氨氮"``, ``"tp"`` …); ``ValueError`` naming the accepted codes for anything else."""
+    if code in accepted_codes():
+        return code
+    found = _aliases().get(_alias_key(code)) if isinstance(code, str) else None
+    if found is None:
+        raise ValueError(f"unknown item code {code!r}; expected one of {', '.join(sorted(accepted_codes()))}")
+    return found
+
+
+def canonical_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` keyed by their gb3838.json codes; two spellings of one item are an error."""
+    out: dict[str, Any] = {}
+    for code, raw in values.items():
+        canon = canonical_code(code)
+        if canon in out:
+            raise ValueError(f"item {canon} given twice (as {code!r} and another spelling)")
+        out[canon] = raw
+    return out
+
+
 def accepted_codes() -> frozenset[str]:
     """Every item code a water evaluation accepts: GB 3838 tables 1 and 2 and the trophic items."""
     std = _std()
@@ -402,7 +445,7 @@ def evaluate_section(
     refs: dict[str, ItemResult] = {}
     supp: dict[str, SupplementaryResult] = {}
     skipped: list[str] = []
-    for code, raw in values.items():
+    for code, raw in canonical_values(values).items():
         if code not in accepted:
             raise ValueError(f"unknown item code {code!r}")
         m = parse_measurement(raw, name=code)

@@ -318,7 +318,7 @@ def test_supplementary_items_in_a_section() -> None:
     ("values", "water_body", "message"),
     [
         ({"XYZ": 1}, "river", "unknown item code 'XYZ'"),
-        ({"NH3-N": 1}, "river", "unknown item code"),
+        ({"NH3 N": 1}, "river", "unknown item code"),
         ({"COD": -1}, "river", "negative"),
         ({"COD": True}, "river", "expected a number"),
         ({"COD": "abc"}, "river", "not a number"),
@@ -362,3 +362,36 @@ def test_to_dict_contract() -> None:
 def test_measurement_input_is_used_as_is() -> None:
     r = W.evaluate_section({"COD": Measurement(Decimal(25))})
     assert r.water_class == "IV"
+
+
+@pytest.mark.parametrize(
+    ("spelling", "code"),
+    [
+        ("NH3-N", "NH3N"),
+        ("氨氮", "NH3N"),
+        ("CODMn", "CODMn"),
+        ("高锰酸盐指数", "CODMn"),
+        ("codmn", "CODMn"),
+        ("TP", "TP"),
+        ("总磷", "TP"),
+        (" tp ", "TP"),
+        ("ph", "pH"),
+        ("铬（六价）", "Cr6"),
+        ("Cr(VI)", "Cr6"),
+        ("CODcr", "COD"),
+        ("化学需氧量", "COD"),
+        ("叶绿素a", "Chla"),
+        ("硫酸盐（以SO4²⁻计）", "SO4"),
+    ],
+)
+def test_item_codes_in_the_spellings_bureaus_publish(spelling: str, code: str) -> None:
+    assert W.canonical_code(spelling) == code
+    by_alias = W.evaluate_section({spelling: "0.3"}, "river", "III").to_dict()
+    assert by_alias == W.evaluate_section({code: "0.3"}, "river", "III").to_dict()
+
+
+def test_unknown_and_doubled_item_codes() -> None:
+    with pytest.raises(ValueError, match="unknown item code 'COD5'; expected one of .*NH3N"):
+        W.evaluate_section({"COD5": 1})
+    with pytest.raises(ValueError, match="TP given twice"):
+        W.evaluate_section({"TP": 0.1, "总磷": 0.2})
