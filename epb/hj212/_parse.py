@@ -121,9 +121,17 @@ def _key_info(key: str) -> tuple[str, str, int]:
 def parse_cp(
     text: str, deviations: list[Deviation]
 ) -> tuple[dict[str, dict[str, FieldValue]], dict[str, str]]:
-    """Split a CP data area into per-factor values and the other items."""
+    """Split a CP data area into per-factor values and the other items.
+
+    A CP with several ``PolId`` groups (a 3020 reporting the information of several
+    instruments: ``PolId=w01019,i12001-Info=0;PolId=w21001,i12001-Info=1``) repeats the same
+    codes once per instrument; each code there is keyed ``code@PolId`` (``i12001@w21001``) so
+    that no instrument's values overwrite another's, and ``items["PolId"]`` keeps the first.
+    """
     values: dict[str, dict[str, FieldValue]] = {}
     items: dict[str, str] = {}
+    grouped = text.count("PolId=") > 1
+    pol_id = ""
     if "//" in text or " " in text or "\t" in text:
         fields = _split_careful(text)
     else:
@@ -151,6 +159,10 @@ def parse_cp(
                 if kind == _NUMBER:
                     deviations.append(Deviation.NOT_NUMERIC)
         elif kind == _ITEM:
+            if grouped and key == "PolId":
+                pol_id = "@" + value
+                items.setdefault(key, value)
+                continue
             if key in items:
                 deviations.append(Deviation.DUPLICATE_KEY)
             items[key] = value
@@ -161,6 +173,8 @@ def parse_cp(
                 deviations.append(Deviation.BAD_TIME)
             else:
                 parsed = when
+        if pol_id:
+            code += pol_id
         group = values.get(code)
         if group is None:
             values[code] = {suffix: parsed}

@@ -262,7 +262,11 @@ EXPECTED: dict[str, tuple[str, str, str | None, str | None, str | None, dict[str
         "3020",
         "A140100_2006",
         "2019-04-30T10:17:50",
-        {"i12001": {"Info": "0"}},
+        {
+            f"i1200{n}@{pol}": {"Info": "0"}
+            for n in (1, 2)
+            for pol in ("w01019", "w21001", "w21003", "w21011")
+        },
     ),
     "dahuajia-2061-flag0": (
         OK,

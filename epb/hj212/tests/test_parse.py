@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -188,6 +189,41 @@ def test_values_and_items() -> None:
     }
     assert packet.items == {"DataTime": "20240601084000", "FANSTATUS": "1", "PURIFYSTATUS": "1"}
     assert packet.deviations == ()
+
+
+@pytest.mark.parametrize(
+    ("cp", "values", "pol_id", "deviations"),
+    [
+        # One instrument: its codes as they are, the PolId an item.
+        ("PolId=w01018;i11001-Info=//清洗//", {"i11001": {"Info": "//清洗//"}}, "w01018", ()),
+        # Several: each instrument's codes apart; codes before the first PolId stay plain.
+        (
+            "a01011-Rtd=2;PolId=w01019,i12001-Info=0,i12002-Info=1;PolId=w21001,i12001-Info=2",
+            {
+                "a01011": {"Rtd": 2.0},
+                "i12001@w01019": {"Info": "0"},
+                "i12002@w01019": {"Info": "1"},
+                "i12001@w21001": {"Info": "2"},
+            },
+            "w01019",
+            (),
+        ),
+        # A code repeated within one instrument's group is still a duplicate.
+        (
+            "PolId=w01019,i12001-Info=0,i12001-Info=1;PolId=w21001,i12001-Info=2",
+            {"i12001@w01019": {"Info": "1"}, "i12001@w21001": {"Info": "2"}},
+            "w01019",
+            (Deviation.DUPLICATE_KEY,),
+        ),
+    ],
+)
+def test_polid_groups_keep_each_instrument(
+    cp: str, values: dict[str, Any], pol_id: str, deviations: tuple[Deviation, ...]
+) -> None:
+    packet = decode(f"QN=1;ST=32;CN=3020;MN=M;Flag=4;CP=&&DataTime=20240601084000;{cp}&&")
+    assert packet.values == values
+    assert packet.pol_id == pol_id
+    assert packet.deviations == deviations
 
 
 @pytest.mark.parametrize(
