@@ -17,13 +17,13 @@ from epb.complaints.models import Complaint, DeclineReason, PollutionType, Recep
 from epb.complaints.schemas import (
     AcceptIn,
     AssignIn,
+    CaseNoteIn,
+    ComplainantContactOut,
     ComplaintDetailOut,
     ComplaintIn,
     ComplaintOut,
-    ContactOut,
     DeclineIn,
     EventOut,
-    NoteIn,
     ReceptionDayOut,
     RouteIn,
     StatsOut,
@@ -33,6 +33,7 @@ from epb.complaints.schemas import (
 from epb.complaints.services.handling import due_dates, masked_description
 from epb.complaints.views.common import me
 from epb.core.models import Department, OrgUnit, User
+from epb.core.schemas import Id, Offset, Year
 from epb.core.visibility import get_visible_or_404
 from epb.lib.timeutil import beijing_midnight
 
@@ -43,12 +44,12 @@ class ListFilters(Schema):
     status: str | None = None
     kind: str | None = None
     channel: str | None = None
-    district_id: int | None = None
-    grid_id: int | None = None
+    district_id: Id | None = None
+    grid_id: Id | None = None
     since: dt.date | None = None
     until: dt.date | None = None
     limit: int = 100
-    offset: int = 0
+    offset: Offset = 0
 
 
 def _visible(request: HttpRequest) -> Any:
@@ -104,7 +105,7 @@ def stats(request: HttpRequest, since: dt.date, until: dt.date) -> object:
 
 
 @router.get("/supervision", response=list[SupervisionOut], url_name="complaints_supervision")
-def supervision(request: HttpRequest, year: int | None = None) -> object:
+def supervision(request: HttpRequest, year: Year | None = None) -> object:
     qs = Supervision.objects.visible_to(request.user).annotate(
         actions_total=Count("actions"),
         actions_done=Count("actions", filter=Q(actions__done_at__isnull=False)),
@@ -168,12 +169,12 @@ def create(request: HttpRequest, payload: ComplaintIn) -> object:
     return Status(201, services.submit(data, actor=me(request)))
 
 
-def _get(request: HttpRequest, complaint_id: int) -> Complaint:
+def _get(request: HttpRequest, complaint_id: Id) -> Complaint:
     return get_visible_or_404(_visible(request), request.user, pk=complaint_id)
 
 
 @router.get("/{complaint_id}", response=ComplaintDetailOut, url_name="complaints_get")
-def get_complaint(request: HttpRequest, complaint_id: int) -> object:
+def get_complaint(request: HttpRequest, complaint_id: Id) -> object:
     complaint = _get(request, complaint_id)
     return {
         **ComplaintOut.from_orm(complaint).model_dump(),
@@ -187,15 +188,15 @@ def get_complaint(request: HttpRequest, complaint_id: int) -> object:
     }
 
 
-@router.get("/{complaint_id}/contact", response=ContactOut | None, url_name="complaints_contact")
-def contact(request: HttpRequest, complaint_id: int, purpose: str = "") -> object:
+@router.get("/{complaint_id}/contact", response=ComplainantContactOut | None, url_name="complaints_contact")
+def contact(request: HttpRequest, complaint_id: Id, purpose: str = "") -> object:
     """The complainant's contact, for the case's handlers only; each call is logged."""
     complaint = _get(request, complaint_id)
     return services.view_contact(complaint, actor=me(request), purpose=purpose or "API")
 
 
 @router.post("/{complaint_id}/route", response=ComplaintOut, url_name="complaints_route")
-def route(request: HttpRequest, complaint_id: int, payload: RouteIn) -> object:
+def route(request: HttpRequest, complaint_id: Id, payload: RouteIn) -> object:
     complaint = _get(request, complaint_id)
     grid = (
         get_visible_or_404(OrgUnit, request.user, pk=payload.grid_id) if payload.grid_id is not None else None
@@ -209,12 +210,12 @@ def route(request: HttpRequest, complaint_id: int, payload: RouteIn) -> object:
 
 
 @router.post("/{complaint_id}/accept", response=ComplaintOut, url_name="complaints_accept")
-def accept(request: HttpRequest, complaint_id: int, payload: AcceptIn) -> object:
+def accept(request: HttpRequest, complaint_id: Id, payload: AcceptIn) -> object:
     return services.accept(_get(request, complaint_id), actor=me(request), note=payload.note)
 
 
 @router.post("/{complaint_id}/decline", response=ComplaintOut, url_name="complaints_decline")
-def decline(request: HttpRequest, complaint_id: int, payload: DeclineIn) -> object:
+def decline(request: HttpRequest, complaint_id: Id, payload: DeclineIn) -> object:
     complaint = _get(request, complaint_id)
     reason = DeclineReason.objects.filter(code=payload.reason, is_active=True).first()
     if reason is None:
@@ -223,7 +224,7 @@ def decline(request: HttpRequest, complaint_id: int, payload: DeclineIn) -> obje
 
 
 @router.post("/{complaint_id}/assign", response=ComplaintOut, url_name="complaints_assign")
-def assign(request: HttpRequest, complaint_id: int, payload: AssignIn) -> object:
+def assign(request: HttpRequest, complaint_id: Id, payload: AssignIn) -> object:
     complaint = _get(request, complaint_id)
     handler = User.objects.filter(pk=payload.handler_id, is_active=True).first()
     if handler is None:
@@ -232,6 +233,6 @@ def assign(request: HttpRequest, complaint_id: int, payload: AssignIn) -> object
 
 
 @router.post("/{complaint_id}/notes", response={201: None}, url_name="complaints_note")
-def note(request: HttpRequest, complaint_id: int, payload: NoteIn) -> object:
+def note(request: HttpRequest, complaint_id: Id, payload: CaseNoteIn) -> object:
     services.add_note(_get(request, complaint_id), actor=me(request), text=payload.text)
     return Status(201, None)

@@ -96,7 +96,7 @@ class ComplaintIn(Schema):
     received_at: dt.datetime | None = None
 
 
-class ContactOut(Schema):
+class ComplainantContactOut(Schema):
     name: str
     phone: str
     phone_verified: bool
@@ -116,7 +116,7 @@ class DeclineIn(Schema):
     note: str = ""
 
 
-class NoteIn(Schema):
+class CaseNoteIn(Schema):
     text: str
 
 

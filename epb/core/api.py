@@ -8,7 +8,7 @@ from ninja import Router
 
 from epb import __version__
 from epb.core.models import AuditEntry, Notification, OrgUnit
-from epb.core.schemas import AuditEntryOut, HealthOut, MeOut, NotificationOut, OrgUnitOut
+from epb.core.schemas import AuditEntryOut, HealthOut, Id, MeOut, NotificationOut, OrgUnitOut
 from epb.core.visibility import get_visible_or_404
 
 router = Router(tags=["core"])
@@ -28,7 +28,7 @@ def me(request: HttpRequest) -> object:
 
 
 @router.get("/org-units", response=list[OrgUnitOut])
-def list_org_units(request: HttpRequest, level: str | None = None, parent_id: int | None = None) -> object:
+def list_org_units(request: HttpRequest, level: str | None = None, parent_id: Id | None = None) -> object:
     qs = OrgUnit.objects.visible_to(request.user)
     if level:
         qs = qs.filter(level=level)
@@ -38,7 +38,7 @@ def list_org_units(request: HttpRequest, level: str | None = None, parent_id: in
 
 
 @router.get("/org-units/{unit_id}", response=OrgUnitOut)
-def get_org_unit(request: HttpRequest, unit_id: int) -> object:
+def get_org_unit(request: HttpRequest, unit_id: Id) -> object:
     return get_visible_or_404(OrgUnit, request.user, pk=unit_id)
 
 

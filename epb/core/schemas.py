@@ -1,9 +1,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
+from annotated_types import Ge, Le
 from ninja import Schema
+
+#: The largest integer a database column can hold (a signed 64-bit integer).
+DB_INT_MAX = 2**63 - 1
+
+# Integers taken from a path, a query or a body are bounded before they reach a query: a number the
+# database cannot hold would otherwise fail inside the query (SQLite raises OverflowError) and be a
+# 500 instead of a 422 that names the parameter. The bounds are published in the OpenAPI document.
+#: A record id: rows are numbered from 1.
+Id = Annotated[int, Ge(1), Le(DB_INT_MAX)]
+#: A list offset: from 0, with room left for the page's length.
+Offset = Annotated[int, Ge(0), Le(2**62)]
+#: A calendar year the bureau's data can have.
+Year = Annotated[int, Ge(1900), Le(2100)]
+#: A month of the year.
+Month = Annotated[int, Ge(1), Le(12)]
+#: Any other integer a query compares with a column.
+DbInt = Annotated[int, Ge(-DB_INT_MAX - 1), Le(DB_INT_MAX)]
 
 
 class HealthOut(Schema):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from ninja import Router
 
 from epb.core.choices import Role
+from epb.core.schemas import Id, Offset, Year
 from epb.core.visibility import get_visible_or_404
 from epb.enforcement import reports
 from epb.enforcement.choices import BulletinPeriod, InspectionStatus, RectificationStatus, TaskStatus
@@ -72,7 +73,7 @@ from epb.enforcement.services.plans import verify_draw
 router = Router(tags=["enforcement"])
 
 
-def _page(qs: Any, limit: int, offset: int) -> Any:
+def _page(qs: Any, limit: int, offset: Offset) -> Any:
     start = max(0, offset)
     return qs[start : start + max(1, min(limit, 1000))]
 
@@ -94,11 +95,11 @@ def _submitted_only(request: HttpRequest, qs: QuerySet[Any], status_path: str) -
 @router.get("/plans", response=list[PlanOut])
 def list_plans(
     request: HttpRequest,
-    year: int | None = None,
-    grid_id: int | None = None,
+    year: Year | None = None,
+    grid_id: Id | None = None,
     status: str = "",
     limit: int = 200,
-    offset: int = 0,
+    offset: Offset = 0,
 ) -> Any:
     qs = (
         InspectionPlan.objects.visible_to(request.user)
@@ -115,7 +116,7 @@ def list_plans(
 
 
 @router.get("/plans/{plan_id}", response=PlanDetailOut)
-def get_plan(request: HttpRequest, plan_id: int) -> Any:
+def get_plan(request: HttpRequest, plan_id: Id) -> Any:
     plan = get_visible_or_404(InspectionPlan, request.user, pk=plan_id)
     plan.draw_verified = verify_draw(plan)  # type: ignore[attr-defined]
     return plan
@@ -127,15 +128,15 @@ def list_tasks(
     mine: bool = False,
     status: str = "",
     kind: str = "",
-    grid_id: int | None = None,
-    enterprise_id: int | None = None,
-    plan_id: int | None = None,
-    campaign_id: int | None = None,
+    grid_id: Id | None = None,
+    enterprise_id: Id | None = None,
+    plan_id: Id | None = None,
+    campaign_id: Id | None = None,
     overdue: bool = False,
     due_from: dt.date | None = None,
     due_to: dt.date | None = None,
     limit: int = 200,
-    offset: int = 0,
+    offset: Offset = 0,
 ) -> Any:
     qs = InspectionTask.objects.visible_to(request.user).prefetch_related("co_officers")
     if mine:
@@ -163,7 +164,7 @@ def list_tasks(
 
 
 @router.get("/tasks/{task_id}", response=TaskDetailOut)
-def get_task(request: HttpRequest, task_id: int) -> Any:
+def get_task(request: HttpRequest, task_id: Id) -> Any:
     return get_visible_or_404(InspectionTask, request.user, pk=task_id)
 
 
@@ -173,13 +174,13 @@ def get_task(request: HttpRequest, task_id: int) -> Any:
 @router.get("/inspections", response=list[InspectionOut])
 def list_inspections(
     request: HttpRequest,
-    enterprise_id: int | None = None,
-    grid_id: int | None = None,
+    enterprise_id: Id | None = None,
+    grid_id: Id | None = None,
     status: str = "",
     since: dt.date | None = None,
     until: dt.date | None = None,
     limit: int = 200,
-    offset: int = 0,
+    offset: Offset = 0,
 ) -> Any:
     qs = _submitted_only(request, Inspection.objects.visible_to(request.user), "status")
     if enterprise_id is not None:
@@ -196,7 +197,7 @@ def list_inspections(
 
 
 @router.get("/inspections/{inspection_id}", response=InspectionDetailOut)
-def get_inspection(request: HttpRequest, inspection_id: int) -> Any:
+def get_inspection(request: HttpRequest, inspection_id: Id) -> Any:
     qs = _submitted_only(request, Inspection.objects.all(), "status")
     return get_visible_or_404(qs, request.user, pk=inspection_id)
 
@@ -204,11 +205,11 @@ def get_inspection(request: HttpRequest, inspection_id: int) -> Any:
 @router.get("/findings", response=list[FindingOut])
 def list_findings(
     request: HttpRequest,
-    enterprise_id: int | None = None,
+    enterprise_id: Id | None = None,
     category: str = "",
     violation: bool | None = None,
     limit: int = 200,
-    offset: int = 0,
+    offset: Offset = 0,
 ) -> Any:
     qs = _submitted_only(request, Finding.objects.visible_to(request.user), "inspection__status")
     if enterprise_id is not None:
@@ -221,13 +222,13 @@ def list_findings(
 
 
 @router.get("/findings/{finding_id}", response=FindingOut)
-def get_finding(request: HttpRequest, finding_id: int) -> Any:
+def get_finding(request: HttpRequest, finding_id: Id) -> Any:
     qs = _submitted_only(request, Finding.objects.all(), "inspection__status")
     return get_visible_or_404(qs, request.user, pk=finding_id)
 
 
 @router.get("/evidence/{evidence_id}", response=EvidenceOut)
-def get_evidence(request: HttpRequest, evidence_id: int) -> Any:
+def get_evidence(request: HttpRequest, evidence_id: Id) -> Any:
     return get_visible_or_404(Evidence, request.user, pk=evidence_id)
 
 
@@ -238,9 +239,9 @@ def get_evidence(request: HttpRequest, evidence_id: int) -> Any:
 def list_cases(
     request: HttpRequest,
     status: str = "",
-    enterprise_id: int | None = None,
+    enterprise_id: Id | None = None,
     limit: int = 200,
-    offset: int = 0,
+    offset: Offset = 0,
 ) -> Any:
     qs = Case.objects.visible_to(request.user)
     if status:
@@ -251,7 +252,7 @@ def list_cases(
 
 
 @router.get("/cases/{case_id}", response=CaseDetailOut)
-def get_case(request: HttpRequest, case_id: int) -> Any:
+def get_case(request: HttpRequest, case_id: Id) -> Any:
     return get_visible_or_404(Case, request.user, pk=case_id)
 
 
@@ -260,12 +261,12 @@ def list_measures(
     request: HttpRequest,
     kind: str = "",
     status: str = "",
-    enterprise_id: int | None = None,
-    grid_id: int | None = None,
+    enterprise_id: Id | None = None,
+    grid_id: Id | None = None,
     decided_from: dt.date | None = None,
     decided_to: dt.date | None = None,
     limit: int = 200,
-    offset: int = 0,
+    offset: Offset = 0,
 ) -> Any:
     qs = Measure.objects.visible_to(request.user)
     for field, value in (("kind", kind), ("status", status)):
@@ -283,7 +284,7 @@ def list_measures(
 
 
 @router.get("/measures/{measure_id}", response=MeasureDetailOut)
-def get_measure(request: HttpRequest, measure_id: int) -> Any:
+def get_measure(request: HttpRequest, measure_id: Id) -> Any:
     return get_visible_or_404(Measure, request.user, pk=measure_id)
 
 
@@ -294,10 +295,10 @@ def get_measure(request: HttpRequest, measure_id: int) -> Any:
 def list_rectifications(
     request: HttpRequest,
     status: str = "",
-    enterprise_id: int | None = None,
+    enterprise_id: Id | None = None,
     overdue: bool = False,
     limit: int = 200,
-    offset: int = 0,
+    offset: Offset = 0,
 ) -> Any:
     qs = Rectification.objects.visible_to(request.user)
     if status:
@@ -313,12 +314,12 @@ def list_rectifications(
 
 
 @router.get("/rectifications/{rectification_id}", response=RectificationDetailOut)
-def get_rectification(request: HttpRequest, rectification_id: int) -> Any:
+def get_rectification(request: HttpRequest, rectification_id: Id) -> Any:
     return get_visible_or_404(Rectification, request.user, pk=rectification_id)
 
 
 @router.get("/submissions/{submission_id}", response=SubmissionOut)
-def get_submission(request: HttpRequest, submission_id: int) -> Any:
+def get_submission(request: HttpRequest, submission_id: Id) -> Any:
     return get_visible_or_404(RectificationSubmission, request.user, pk=submission_id)
 
 
@@ -326,7 +327,7 @@ def get_submission(request: HttpRequest, submission_id: int) -> Any:
 
 
 @router.get("/campaigns", response=list[CampaignOut])
-def list_campaigns(request: HttpRequest, year: int | None = None, kind: str = "") -> Any:
+def list_campaigns(request: HttpRequest, year: Year | None = None, kind: str = "") -> Any:
     qs = Campaign.objects.taking_part(request.user)
     if year is not None:
         qs = qs.filter(year=year)
@@ -336,7 +337,7 @@ def list_campaigns(request: HttpRequest, year: int | None = None, kind: str = ""
 
 
 @router.get("/campaigns/{campaign_id}", response=CampaignDetailOut)
-def get_campaign(request: HttpRequest, campaign_id: int) -> Any:
+def get_campaign(request: HttpRequest, campaign_id: Id) -> Any:
     campaign = _campaign(request, campaign_id)
     p = progress(campaign, request.user)
     campaign.progress = {  # type: ignore[attr-defined]
@@ -351,7 +352,7 @@ def get_campaign(request: HttpRequest, campaign_id: int) -> Any:
     return campaign
 
 
-def _campaign(request: HttpRequest, campaign_id: int) -> Campaign:
+def _campaign(request: HttpRequest, campaign_id: Id) -> Campaign:
     from django.http import Http404
 
     campaign = Campaign.objects.taking_part(request.user).filter(pk=campaign_id).first()
@@ -361,7 +362,7 @@ def _campaign(request: HttpRequest, campaign_id: int) -> Campaign:
 
 
 @router.get("/campaigns/{campaign_id}/targets", response=list[CampaignTargetOut])
-def list_campaign_targets(request: HttpRequest, campaign_id: int, status: str = "") -> Any:
+def list_campaign_targets(request: HttpRequest, campaign_id: Id, status: str = "") -> Any:
     campaign = _campaign(request, campaign_id)
     qs = CampaignTarget.objects.visible_to(request.user).filter(campaign=campaign)
     if status:
@@ -370,7 +371,7 @@ def list_campaign_targets(request: HttpRequest, campaign_id: int, status: str = 
 
 
 @router.get("/campaign-targets/{target_id}", response=CampaignTargetOut)
-def get_campaign_target(request: HttpRequest, target_id: int) -> Any:
+def get_campaign_target(request: HttpRequest, target_id: Id) -> Any:
     return get_visible_or_404(CampaignTarget, request.user, pk=target_id)
 
 
@@ -378,7 +379,7 @@ def get_campaign_target(request: HttpRequest, target_id: int) -> Any:
 
 
 @router.get("/representatives", response=list[RepresentativeOut])
-def list_representatives(request: HttpRequest, enterprise_id: int | None = None, active: bool = False) -> Any:
+def list_representatives(request: HttpRequest, enterprise_id: Id | None = None, active: bool = False) -> Any:
     qs = Representative.objects.visible_to(request.user)
     if enterprise_id is not None:
         qs = qs.filter(enterprise_id=enterprise_id)
@@ -388,23 +389,23 @@ def list_representatives(request: HttpRequest, enterprise_id: int | None = None,
 
 
 @router.get("/representatives/{rep_id}", response=RepresentativeOut)
-def get_representative(request: HttpRequest, rep_id: int) -> Any:
+def get_representative(request: HttpRequest, rep_id: Id) -> Any:
     return get_visible_or_404(Representative, request.user, pk=rep_id)
 
 
 @router.get("/representatives/{rep_id}/visits", response=list[VisitOut])
-def list_visits(request: HttpRequest, rep_id: int) -> Any:
+def list_visits(request: HttpRequest, rep_id: Id) -> Any:
     rep = get_visible_or_404(Representative, request.user, pk=rep_id)
     return RepresentativeVisit.objects.visible_to(request.user).filter(representative=rep)
 
 
 @router.get("/visits/{visit_id}", response=VisitOut)
-def get_visit(request: HttpRequest, visit_id: int) -> Any:
+def get_visit(request: HttpRequest, visit_id: Id) -> Any:
     return get_visible_or_404(RepresentativeVisit, request.user, pk=visit_id)
 
 
 @router.get("/facility-grades", response=list[FacilityGradeOut])
-def list_facility_grades(request: HttpRequest, enterprise_id: int | None = None, grade: str = "") -> Any:
+def list_facility_grades(request: HttpRequest, enterprise_id: Id | None = None, grade: str = "") -> Any:
     qs = FacilityGrade.objects.visible_to(request.user)
     if enterprise_id is not None:
         qs = qs.filter(enterprise_id=enterprise_id)
@@ -414,12 +415,12 @@ def list_facility_grades(request: HttpRequest, enterprise_id: int | None = None,
 
 
 @router.get("/facility-grades/{grade_id}", response=FacilityGradeOut)
-def get_facility_grade(request: HttpRequest, grade_id: int) -> Any:
+def get_facility_grade(request: HttpRequest, grade_id: Id) -> Any:
     return get_visible_or_404(FacilityGrade, request.user, pk=grade_id)
 
 
 @router.get("/behaviour-ratings", response=list[BehaviourRatingOut])
-def list_behaviour_ratings(request: HttpRequest, year: int | None = None, colour: str = "") -> Any:
+def list_behaviour_ratings(request: HttpRequest, year: Year | None = None, colour: str = "") -> Any:
     qs = BehaviourRating.objects.visible_to(request.user)
     if year is not None:
         qs = qs.filter(year=year)
@@ -429,22 +430,22 @@ def list_behaviour_ratings(request: HttpRequest, year: int | None = None, colour
 
 
 @router.get("/behaviour-ratings/{rating_id}", response=BehaviourRatingOut)
-def get_behaviour_rating(request: HttpRequest, rating_id: int) -> Any:
+def get_behaviour_rating(request: HttpRequest, rating_id: Id) -> Any:
     return get_visible_or_404(BehaviourRating, request.user, pk=rating_id)
 
 
 @router.get("/risk-plans/{plan_id}", response=RiskPlanOut)
-def get_risk_plan(request: HttpRequest, plan_id: int) -> Any:
+def get_risk_plan(request: HttpRequest, plan_id: Id) -> Any:
     return get_visible_or_404(RiskPlan, request.user, pk=plan_id)
 
 
 @router.get("/supplies/{supply_id}", response=SupplyOut)
-def get_supply(request: HttpRequest, supply_id: int) -> Any:
+def get_supply(request: HttpRequest, supply_id: Id) -> Any:
     return get_visible_or_404(EmergencySupply, request.user, pk=supply_id)
 
 
 @router.get("/drills", response=list[DrillOut])
-def list_drills(request: HttpRequest, enterprise_id: int | None = None, year: int | None = None) -> Any:
+def list_drills(request: HttpRequest, enterprise_id: Id | None = None, year: Year | None = None) -> Any:
     qs = Drill.objects.visible_to(request.user)
     if enterprise_id is not None:
         qs = qs.filter(enterprise_id=enterprise_id)
@@ -454,7 +455,7 @@ def list_drills(request: HttpRequest, enterprise_id: int | None = None, year: in
 
 
 @router.get("/drills/{drill_id}", response=DrillOut)
-def get_drill(request: HttpRequest, drill_id: int) -> Any:
+def get_drill(request: HttpRequest, drill_id: Id) -> Any:
     return get_visible_or_404(Drill, request.user, pk=drill_id)
 
 

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router
 
+from epb.core.schemas import Id, Offset
 from epb.core.visibility import get_visible_or_404
 from epb.enterprises.conf import warning_days
 from epb.enterprises.history import compliance_history
@@ -16,7 +17,7 @@ from epb.enterprises.schemas import ContactOut, EnterpriseOut, HistoryOut, Licen
 router = Router(tags=["enterprises"])
 
 
-def _page(qs: object, limit: int, offset: int) -> object:
+def _page(qs: object, limit: int, offset: Offset) -> object:
     start = max(0, offset)
     return qs[start : start + max(1, min(limit, 1000))]  # type: ignore[index]
 
@@ -25,12 +26,12 @@ def _page(qs: object, limit: int, offset: int) -> object:
 def list_enterprises(
     request: HttpRequest,
     q: str = "",
-    grid_id: int | None = None,
+    grid_id: Id | None = None,
     source_class: str = "",
     flag: str = "",
     status: str = "",
     limit: int = 200,
-    offset: int = 0,
+    offset: Offset = 0,
 ) -> object:
     qs = Enterprise.objects.visible_to(request.user)
     if q:
@@ -49,11 +50,11 @@ def list_enterprises(
 @router.get("/licences", response=list[LicenceOut], summary="Licences, e.g. those expiring soon")
 def list_licences(
     request: HttpRequest,
-    enterprise_id: int | None = None,
+    enterprise_id: Id | None = None,
     kind: str = "",
     state: str = "",
     limit: int = 200,
-    offset: int = 0,
+    offset: Offset = 0,
 ) -> object:
     qs = Licence.objects.visible_to(request.user).order_by("expires_on", "pk")
     if enterprise_id is not None:
@@ -72,34 +73,34 @@ def list_licences(
 
 
 @router.get("/licences/{licence_id}", response=LicenceOut)
-def get_licence(request: HttpRequest, licence_id: int) -> object:
+def get_licence(request: HttpRequest, licence_id: Id) -> object:
     return get_visible_or_404(Licence, request.user, pk=licence_id)
 
 
 @router.get("/contacts/{contact_id}", response=ContactOut)
-def get_contact(request: HttpRequest, contact_id: int) -> object:
+def get_contact(request: HttpRequest, contact_id: Id) -> object:
     return get_visible_or_404(Contact, request.user, pk=contact_id)
 
 
 @router.get("/{enterprise_id}", response=EnterpriseOut)
-def get_enterprise(request: HttpRequest, enterprise_id: int) -> object:
+def get_enterprise(request: HttpRequest, enterprise_id: Id) -> object:
     return get_visible_or_404(Enterprise, request.user, pk=enterprise_id)
 
 
 @router.get("/{enterprise_id}/outlets", response=list[OutletOut])
-def list_outlets(request: HttpRequest, enterprise_id: int) -> object:
+def list_outlets(request: HttpRequest, enterprise_id: Id) -> object:
     enterprise = get_visible_or_404(Enterprise, request.user, pk=enterprise_id)
     return Outlet.objects.visible_to(request.user).filter(enterprise=enterprise)
 
 
 @router.get("/{enterprise_id}/licences", response=list[LicenceOut])
-def enterprise_licences(request: HttpRequest, enterprise_id: int) -> object:
+def enterprise_licences(request: HttpRequest, enterprise_id: Id) -> object:
     enterprise = get_visible_or_404(Enterprise, request.user, pk=enterprise_id)
     return Licence.objects.visible_to(request.user).filter(enterprise=enterprise)
 
 
 @router.get("/{enterprise_id}/contacts", response=list[ContactOut])
-def enterprise_contacts(request: HttpRequest, enterprise_id: int) -> object:
+def enterprise_contacts(request: HttpRequest, enterprise_id: Id) -> object:
     enterprise = get_visible_or_404(Enterprise, request.user, pk=enterprise_id)
     return Contact.objects.visible_to(request.user).filter(enterprise=enterprise)
 
@@ -107,7 +108,7 @@ def enterprise_contacts(request: HttpRequest, enterprise_id: int) -> object:
 @router.get(
     "/{enterprise_id}/history", response=HistoryOut, summary="Compliance history by quarter (3 years)"
 )
-def enterprise_history(request: HttpRequest, enterprise_id: int) -> object:
+def enterprise_history(request: HttpRequest, enterprise_id: Id) -> object:
     enterprise = get_visible_or_404(Enterprise, request.user, pk=enterprise_id)
     history = compliance_history(enterprise)
     return {

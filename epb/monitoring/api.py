@@ -13,6 +13,7 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 
 from epb.core.models import OrgUnit
+from epb.core.schemas import DbInt, Id, Offset
 from epb.core.visibility import get_visible_or_404
 from epb.lib.timeutil import BEIJING, parse_beijing
 from epb.monitoring import readings, rules, services
@@ -82,10 +83,10 @@ def list_devices(
     request: HttpRequest,
     q: str = "",
     system: str = "",
-    enterprise_id: int | None = None,
+    enterprise_id: Id | None = None,
     state: str = "",
     limit: int = 200,
-    offset: int = 0,
+    offset: Offset = 0,
 ) -> object:
     qs = Device.objects.visible_to(request.user).select_related("status")
     if q:
@@ -114,14 +115,14 @@ def register_device(request: HttpRequest, payload: DeviceIn) -> object:
 
 
 @router.get("/devices/{device_id}", response=DeviceDetailOut)
-def get_device(request: HttpRequest, device_id: int) -> object:
+def get_device(request: HttpRequest, device_id: Id) -> object:
     return device_out(
         get_visible_or_404(Device.objects.select_related("status"), request.user, pk=device_id), detail=True
     )
 
 
 @router.patch("/devices/{device_id}", response=DeviceDetailOut)
-def update_device(request: HttpRequest, device_id: int, payload: DevicePatch) -> object:
+def update_device(request: HttpRequest, device_id: Id, payload: DevicePatch) -> object:
     device = get_visible_or_404(Device, request.user, pk=device_id)
     changes = payload.dict(exclude_unset=True)
     services.update_device(device, actor=request.user, **changes)  # type: ignore[arg-type]
@@ -129,7 +130,7 @@ def update_device(request: HttpRequest, device_id: int, payload: DevicePatch) ->
 
 
 @router.get("/devices/{device_id}/status", response=StatusOut)
-def device_status(request: HttpRequest, device_id: int) -> object:
+def device_status(request: HttpRequest, device_id: Id) -> object:
     device = get_visible_or_404(Device.objects.select_related("status"), request.user, pk=device_id)
     status = _status(device)
     now = timezone.now()
@@ -156,7 +157,7 @@ def device_status(request: HttpRequest, device_id: int) -> object:
 
 
 @router.get("/devices/{device_id}/latest", response=list[LatestValueOut])
-def latest_values(request: HttpRequest, device_id: int) -> object:
+def latest_values(request: HttpRequest, device_id: Id) -> object:
     device = get_visible_or_404(Device, request.user, pk=device_id)
     return [vars(v) for v in sorted(readings.latest_values(device).values(), key=lambda v: v.code)]
 
@@ -164,8 +165,8 @@ def latest_values(request: HttpRequest, device_id: int) -> object:
 @router.get("/devices/{device_id}/readings", response=list[ReadingOut])
 def device_readings(
     request: HttpRequest,
-    device_id: int,
-    cn: int | None = None,
+    device_id: Id,
+    cn: DbInt | None = None,
     start: str | None = Query(
         None, description="ISO 8601 or yyyyMMddHHmmss; without an offset: Beijing time"
     ),
@@ -188,7 +189,7 @@ def device_readings(
 
 @router.get("/quarantine", response=list[QuarantineOut])
 def quarantine(
-    request: HttpRequest, include_resolved: bool = False, limit: int = 200, offset: int = 0
+    request: HttpRequest, include_resolved: bool = False, limit: int = 200, offset: Offset = 0
 ) -> object:
     qs = QuarantineEntry.objects.visible_to(request.user)
     if not include_resolved:
@@ -197,14 +198,14 @@ def quarantine(
 
 
 @router.post("/quarantine/{entry_id}/replay", response=ReplayOut)
-def replay(request: HttpRequest, entry_id: int) -> object:
+def replay(request: HttpRequest, entry_id: Id) -> object:
     entry = get_visible_or_404(QuarantineEntry, request.user, pk=entry_id)
     return vars(services.replay_quarantine(entry, actor=request.user))  # type: ignore[arg-type]
 
 
 @router.get("/commands", response=list[CommandOut])
 def list_commands(
-    request: HttpRequest, device_id: int | None = None, state: str = "", limit: int = 100, offset: int = 0
+    request: HttpRequest, device_id: Id | None = None, state: str = "", limit: int = 100, offset: Offset = 0
 ) -> object:
     qs = Command.objects.visible_to(request.user)
     if device_id is not None:
@@ -228,12 +229,12 @@ def create_command(request: HttpRequest, payload: CommandIn) -> object:
 
 
 @router.get("/commands/{command_id}", response=CommandOut)
-def get_command(request: HttpRequest, command_id: int) -> object:
+def get_command(request: HttpRequest, command_id: Id) -> object:
     return get_visible_or_404(Command, request.user, pk=command_id)
 
 
 @router.post("/commands/{command_id}/cancel", response=CommandOut)
-def cancel_command(request: HttpRequest, command_id: int) -> object:
+def cancel_command(request: HttpRequest, command_id: Id) -> object:
     command = get_visible_or_404(Command.objects.select_related("device"), request.user, pk=command_id)
     if not services.cancel_command(command, actor=request.user):  # type: ignore[arg-type]
         raise ValidationError({"state": "命令已发出，不能撤销"})

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Schema, Status
 
+from epb.core.schemas import Id, Offset
 from epb.core.visibility import get_visible_or_404
 from epb.lib.timeutil import beijing_date, parse_beijing
 from epb.monitoring.api import router
@@ -66,7 +67,7 @@ class HandleIn(Schema):
     measures: str
 
 
-class NoteIn(Schema):
+class AlarmNoteIn(Schema):
     note: str = ""
 
 
@@ -228,7 +229,7 @@ def list_alarms(
     request: HttpRequest,
     kind: str = "",
     state: str = "",
-    area: int | None = None,
+    area: Id | None = None,
     enterprise: str = "",
     factor: str = "",
     since: str = "",
@@ -236,7 +237,7 @@ def list_alarms(
     active: bool = False,
     confirmed: bool = False,
     limit: int = 200,
-    offset: int = 0,
+    offset: Offset = 0,
 ) -> object:
     from epb.monitoring.views.alarms import filtered
 
@@ -261,11 +262,11 @@ def list_alarms(
 
 
 @router.get("/alarms/{alarm_id}", response=AlarmOut)
-def get_alarm(request: HttpRequest, alarm_id: int) -> object:
+def get_alarm(request: HttpRequest, alarm_id: Id) -> object:
     return _alarm(get_visible_or_404(Alarm, request.user, pk=alarm_id))
 
 
-def _act(request: HttpRequest, alarm_id: int, action: str, **kwargs: Any) -> dict[str, Any]:
+def _act(request: HttpRequest, alarm_id: Id, action: str, **kwargs: Any) -> dict[str, Any]:
     alarm = get_visible_or_404(
         Alarm.objects.select_related("outlet__enterprise", "device__org_unit"), request.user, pk=alarm_id
     )
@@ -281,26 +282,26 @@ def _act(request: HttpRequest, alarm_id: int, action: str, **kwargs: Any) -> dic
 
 
 @router.post("/alarms/{alarm_id}/acknowledge", response=AlarmOut)
-def acknowledge_alarm(request: HttpRequest, alarm_id: int) -> object:
+def acknowledge_alarm(request: HttpRequest, alarm_id: Id) -> object:
     return _act(request, alarm_id, "acknowledge")
 
 
 @router.post("/alarms/{alarm_id}/handle", response=AlarmOut)
-def handle_alarm(request: HttpRequest, alarm_id: int, payload: HandleIn) -> object:
+def handle_alarm(request: HttpRequest, alarm_id: Id, payload: HandleIn) -> object:
     return _act(request, alarm_id, "handle", cause=payload.cause, measures=payload.measures)
 
 
 @router.post("/alarms/{alarm_id}/close", response=AlarmOut)
-def close_alarm(request: HttpRequest, alarm_id: int, payload: NoteIn) -> object:
+def close_alarm(request: HttpRequest, alarm_id: Id, payload: AlarmNoteIn) -> object:
     return _act(request, alarm_id, "close", note=payload.note)
 
 
 @router.post("/alarms/{alarm_id}/reopen", response=AlarmOut)
-def reopen_alarm(request: HttpRequest, alarm_id: int, payload: NoteIn) -> object:
+def reopen_alarm(request: HttpRequest, alarm_id: Id, payload: AlarmNoteIn) -> object:
     return _act(request, alarm_id, "reopen", note=payload.note)
 
 
-def _outlet(request: HttpRequest, outlet_id: int) -> Any:
+def _outlet(request: HttpRequest, outlet_id: Id) -> Any:
     from epb.enterprises.models import Outlet
 
     return get_visible_or_404(Outlet, request.user, pk=outlet_id)
@@ -312,7 +313,7 @@ def _stat(row: Any) -> dict[str, Any]:
 
 @router.get("/outlets/{outlet_id}/hourly", response=list[StatOut])
 def outlet_hourly(
-    request: HttpRequest, outlet_id: int, factor: str = "", start: str = "", end: str = "", limit: int = 2000
+    request: HttpRequest, outlet_id: Id, factor: str = "", start: str = "", end: str = "", limit: int = 2000
 ) -> object:
     outlet = _outlet(request, outlet_id)
     until = _time(end, timezone.now())
@@ -327,7 +328,7 @@ def outlet_hourly(
 
 @router.get("/outlets/{outlet_id}/daily", response=list[StatOut])
 def outlet_daily(
-    request: HttpRequest, outlet_id: int, factor: str = "", first: str = "", last: str = "", limit: int = 2000
+    request: HttpRequest, outlet_id: Id, factor: str = "", first: str = "", last: str = "", limit: int = 2000
 ) -> object:
     outlet = _outlet(request, outlet_id)
     to = _date(last, beijing_date(timezone.now()))
@@ -341,7 +342,7 @@ def outlet_daily(
 
 
 @router.get("/outlets/{outlet_id}/limits", response=OutletLimitsOut)
-def outlet_limit_list(request: HttpRequest, outlet_id: int, date: str = "") -> object:
+def outlet_limit_list(request: HttpRequest, outlet_id: Id, date: str = "") -> object:
     outlet = _outlet(request, outlet_id)
     on = _date(date, beijing_date(timezone.now()))
     judged = outlet_limits(outlet, on)
@@ -382,13 +383,13 @@ def _override(o: LimitOverride) -> dict[str, Any]:
 
 
 @router.get("/outlets/{outlet_id}/overrides", response=list[OverrideOut])
-def list_overrides(request: HttpRequest, outlet_id: int) -> object:
+def list_overrides(request: HttpRequest, outlet_id: Id) -> object:
     outlet = _outlet(request, outlet_id)
     return [_override(o) for o in LimitOverride.objects.visible_to(request.user).filter(outlet=outlet)]
 
 
 @router.post("/outlets/{outlet_id}/overrides", response={201: OverrideOut})
-def add_override(request: HttpRequest, outlet_id: int, payload: OverrideIn) -> object:
+def add_override(request: HttpRequest, outlet_id: Id, payload: OverrideIn) -> object:
     outlet = _outlet(request, outlet_id)
     override = config.add_override(outlet, actor=request.user, **payload.dict())
     return Status(201, _override(override))
@@ -399,8 +400,8 @@ def capture_rates(
     request: HttpRequest,
     period: str = "month",
     date: str = "",
-    device_id: int | None = None,
-    enterprise_id: int | None = None,
+    device_id: Id | None = None,
+    enterprise_id: Id | None = None,
 ) -> object:
     if period not in ("day", "month", "quarter", "year"):
         raise ValidationError({"period": "period 须为 day、month、quarter 或 year"})
@@ -440,7 +441,7 @@ def capture_rates(
 
 
 @router.get("/outlets/{outlet_id}/loads", response=list[LoadOut])
-def outlet_loads(request: HttpRequest, outlet_id: int, period: str = "month", date: str = "") -> object:
+def outlet_loads(request: HttpRequest, outlet_id: Id, period: str = "month", date: str = "") -> object:
     outlet = _outlet(request, outlet_id)
     if period not in ("day", "month", "quarter", "year"):
         raise ValidationError({"period": "period 须为 day、month、quarter 或 year"})
@@ -462,7 +463,7 @@ def _total(t: PermittedTotal, usage: Any = None) -> dict[str, Any]:
 
 
 @router.get("/enterprises/{enterprise_id}/permitted-totals", response=list[TotalOut])
-def list_totals(request: HttpRequest, enterprise_id: int) -> object:
+def list_totals(request: HttpRequest, enterprise_id: Id) -> object:
     from epb.enterprises.models import Enterprise
 
     enterprise = get_visible_or_404(Enterprise, request.user, pk=enterprise_id)
@@ -477,7 +478,7 @@ def list_totals(request: HttpRequest, enterprise_id: int) -> object:
 
 
 @router.post("/enterprises/{enterprise_id}/permitted-totals", response={201: TotalOut})
-def save_total(request: HttpRequest, enterprise_id: int, payload: TotalIn) -> object:
+def save_total(request: HttpRequest, enterprise_id: Id, payload: TotalIn) -> object:
     from epb.enterprises.models import Enterprise
 
     enterprise = get_visible_or_404(Enterprise, request.user, pk=enterprise_id)
@@ -514,5 +515,5 @@ def add_target(request: HttpRequest, payload: ForwardTargetIn) -> object:
 
 
 @router.get("/forward-targets/{target_id}", response=ForwardTargetOut)
-def get_target(request: HttpRequest, target_id: int) -> object:
+def get_target(request: HttpRequest, target_id: Id) -> object:
     return _target(get_visible_or_404(ForwardTarget, request.user, pk=target_id))

@@ -11,6 +11,7 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from epb.core.models import User
+from epb.core.schemas import Id, Month, Offset, Year
 from epb.core.visibility import get_visible_or_404
 from epb.lib.documents import to_dict
 from epb.lib.timeutil import day_bounds
@@ -47,7 +48,7 @@ def _actor(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _page(limit: int, offset: int) -> slice:
+def _page(limit: int, offset: Offset) -> slice:
     offset = max(0, offset)
     return slice(offset, offset + max(1, min(limit, 2000)))
 
@@ -67,18 +68,18 @@ def list_sites(request: HttpRequest, kind: str = "", taihu: bool | None = None, 
 
 
 @router.get("/sites/{site_id}", response=WaterSiteOut)
-def get_site(request: HttpRequest, site_id: int) -> Any:
+def get_site(request: HttpRequest, site_id: Id) -> Any:
     return get_visible_or_404(WaterSite.objects.select_related("water_body"), request.user, pk=site_id)
 
 
 @router.get("/sites/{site_id}/samples", response=list[WaterSampleOut])
 def list_samples(
     request: HttpRequest,
-    site_id: int,
+    site_id: Id,
     start: date | None = None,
     end: date | None = None,
     limit: int = 500,
-    offset: int = 0,
+    offset: Offset = 0,
 ) -> Any:
     site = get_visible_or_404(WaterSite, request.user, pk=site_id)
     qs = WaterSample.objects.visible_to(request.user).filter(site=site).order_by("sampled_at")
@@ -90,7 +91,7 @@ def list_samples(
 
 
 @router.get("/sites/{site_id}/evaluation", response=EvaluationOut)
-def evaluate_site(request: HttpRequest, site_id: int, year: int, month: int | None = None) -> Any:
+def evaluate_site(request: HttpRequest, site_id: Id, year: Year, month: Month | None = None) -> Any:
     """A site's class for a month (the monthly mean) or a year (the annual mean by the configured path)."""
     site = get_visible_or_404(WaterSite.objects.select_related("water_body"), request.user, pk=site_id)
     if month is not None and not 1 <= month <= 12:
@@ -121,7 +122,7 @@ def list_stations(request: HttpRequest) -> Any:
 
 
 @router.get("/stations/{station_id}/aqi")
-def station_aqi(request: HttpRequest, station_id: int, day: date | None = None) -> dict[str, Any]:
+def station_aqi(request: HttpRequest, station_id: Id, day: date | None = None) -> dict[str, Any]:
     station = get_visible_or_404(AirStation, request.user, pk=station_id)
     day = day or beijing_today()
     result = public.station_aqi(station, day)
@@ -140,13 +141,13 @@ def _staff(request: HttpRequest) -> None:
 
 
 @router.get("/board", response=list[TargetOut])
-def get_board(request: HttpRequest, year: int) -> Any:
+def get_board(request: HttpRequest, year: Year) -> Any:
     _staff(request)
     return [r.as_dict() for r in board.build_board(year, request.user)]
 
 
 @router.get("/board/{target_id}", response=TargetOut)
-def get_target(request: HttpRequest, target_id: int) -> Any:
+def get_target(request: HttpRequest, target_id: Id) -> Any:
     _staff(request)
     target = Target.objects.filter(pk=target_id).first()
     if target is None:
@@ -166,7 +167,7 @@ def get_report(request: HttpRequest, kind: str, day: date) -> dict[str, Any]:
 
 
 @router.get("/warnings", response=list[WarningOut])
-def list_warnings(request: HttpRequest, status: str = "", limit: int = 200, offset: int = 0) -> Any:
+def list_warnings(request: HttpRequest, status: str = "", limit: int = 200, offset: Offset = 0) -> Any:
     qs = EarlyWarning.objects.visible_to(request.user)
     if status:
         if status not in WarningStatus.values:
@@ -176,13 +177,13 @@ def list_warnings(request: HttpRequest, status: str = "", limit: int = 200, offs
 
 
 @router.post("/warnings/{warning_id}/acknowledge", response=WarningOut)
-def acknowledge(request: HttpRequest, warning_id: int) -> Any:
+def acknowledge(request: HttpRequest, warning_id: Id) -> Any:
     warning = get_visible_or_404(EarlyWarning, request.user, pk=warning_id)
     return services.acknowledge_warning(warning, actor=_actor(request))
 
 
 @router.post("/warnings/{warning_id}/close", response=WarningOut)
-def close(request: HttpRequest, warning_id: int, payload: CloseIn) -> Any:
+def close(request: HttpRequest, warning_id: Id, payload: CloseIn) -> Any:
     warning = get_visible_or_404(EarlyWarning, request.user, pk=warning_id)
     return services.close_warning(warning, actor=_actor(request), note=payload.note)
 
@@ -204,13 +205,13 @@ def create_import(
 
 
 @router.post("/imports/{batch_id}/commit", response=ImportOut)
-def commit(request: HttpRequest, batch_id: int) -> Any:
+def commit(request: HttpRequest, batch_id: Id) -> Any:
     batch = get_visible_or_404(ImportBatch, request.user, pk=batch_id)
     return services.commit_import(batch, actor=_actor(request))
 
 
 @router.get("/imports/{batch_id}", response=ImportOut)
-def get_import(request: HttpRequest, batch_id: int) -> Any:
+def get_import(request: HttpRequest, batch_id: Id) -> Any:
     return get_visible_or_404(ImportBatch, request.user, pk=batch_id)
 
 
