@@ -14,5 +14,5 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     if user is not None and user.is_authenticated:
         from epb.core.navigation import navigation
 
-        context["shell_nav"] = navigation()
+        context["shell_nav"] = navigation(user)
     return context

@@ -7,10 +7,15 @@ An entry links to its module when the module's URL exists; otherwise it is shown
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+#: Who an entry is for: every user of the staff UI (bureau staff and enterprises), the bureau's
+#: own staff, or leadership. An entry is shown only to those its page lets in.
+STAFF_UI, BUREAU, LEADERSHIP = "staff_ui", "bureau", "leadership"
 
 
 @dataclass(frozen=True)
@@ -19,6 +24,14 @@ class NavItem:
     label: str | Promise
     url_name: str
     hint: str | Promise = ""
+    audience: str = BUREAU
+
+    def offered_to(self, user: Any) -> bool:
+        if self.audience == LEADERSHIP:
+            return bool(getattr(user, "is_leadership", False))
+        if self.audience == BUREAU:
+            return bool(getattr(user, "is_staff_member", False))
+        return True
 
     def url(self) -> str | None:
         try:
@@ -54,7 +67,13 @@ NAVIGATION: tuple[NavGroup, ...] = (
     NavGroup(
         _("铁腕治污"),
         (
-            NavItem("S5", _("污染源监控中心"), "monitoring:centre", _("HJ 212 在线监控、报警、数据有效性")),
+            NavItem(
+                "S5",
+                _("污染源监控中心"),
+                "monitoring:centre",
+                _("HJ 212 在线监控、报警、数据有效性"),
+                audience=STAFF_UI,
+            ),
             NavItem("S2", _("五大专项行动"), "enforcement:campaigns"),
             NavItem(
                 "S3",
@@ -67,7 +86,11 @@ NAVIGATION: tuple[NavGroup, ...] = (
             ),
             NavItem("S6", _("一体化联动"), "enforcement:tasks", _("重点源与一般源、夜间节假日与飞行检查")),
             NavItem(
-                "S7", _("多元化手段"), "enforcement:measures", _("限、吊、停、封、关、抓；后督查；环保代表")
+                "S7",
+                _("多元化手段"),
+                "enforcement:measures",
+                _("限、吊、停、封、关、抓；后督查；环保代表"),
+                audience=STAFF_UI,
             ),
         ),
     ),
@@ -101,17 +124,21 @@ NAVIGATION: tuple[NavGroup, ...] = (
     NavGroup(
         _("基础"),
         (
-            NavItem("", _("污染源档案"), "enterprises:list"),
-            NavItem("", _("审计日志"), "core:audit"),
-            NavItem("", _("节假日与工作日"), "core:holidays"),
+            NavItem("", _("污染源档案"), "enterprises:list", audience=STAFF_UI),
+            NavItem("", _("审计日志"), "core:audit", audience=LEADERSHIP),
+            NavItem("", _("节假日与工作日"), "core:holidays", audience=STAFF_UI),
         ),
     ),
 )
 
 
-def navigation() -> list[dict[str, object]]:
+def navigation(user: Any = None) -> list[dict[str, object]]:
+    """The groups and entries ``user`` may open (all of them when no user is given)."""
     groups: list[dict[str, object]] = []
     for group in NAVIGATION:
-        items: list[dict[str, object]] = [{"item": item, "url": item.url()} for item in group.items]
-        groups.append({"label": group.label, "items": items})
+        items: list[dict[str, object]] = [
+            {"item": item, "url": item.url()} for item in group.items if user is None or item.offered_to(user)
+        ]
+        if items:
+            groups.append({"label": group.label, "items": items})
     return groups

@@ -63,7 +63,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .order_by("due_at")[:10]
     )
     notes = Notification.objects.filter(recipient_id=request.user.pk, read_at__isnull=True)[:10]
-    return render(request, "core/dashboard.html", {"nav": navigation(), "clocks": clocks, "notes": notes})
+    return render(
+        request, "core/dashboard.html", {"nav": navigation(request.user), "clocks": clocks, "notes": notes}
+    )
 
 
 @staff_required

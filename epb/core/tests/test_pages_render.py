@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from epb.core.choices import Role
-from epb.core.navigation import NAVIGATION
+from epb.core.navigation import NAVIGATION, navigation
 from epb.core.navigation_public import public_links
 from epb.testing.factories import make_user
 
@@ -50,3 +50,26 @@ def test_every_public_page_renders_for_anyone(client: Any, tree: Any) -> None:
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
+
+
+@pytest.mark.parametrize(("role", "unit"), ROLES, ids=[r for r, _ in ROLES])
+def test_the_navigation_offers_only_pages_the_role_may_open(
+    client: Any, tree: Any, enterprise: Any, role: str, unit: str | None
+) -> None:
+    user = make_user(role, getattr(tree, unit) if unit else None)
+    if role == Role.ENTERPRISE:
+        enterprise.members.add(user)
+    client.force_login(user)
+    offered = [
+        entry["url"]
+        for group in navigation(user)
+        for entry in group["items"]  # type: ignore[attr-defined]
+        if entry["url"]
+    ]
+    assert offered
+    for url in offered:
+        assert client.get(url).status_code in {200, 302}, (role, url)
+    page = client.get("/staff/").content.decode()
+    assert all(f'href="{url}"' in page for url in offered)
+    hidden = set(_staff_urls()) - set(offered)
+    assert not any(f'href="{url}"' in page for url in hidden), hidden
