@@ -13,12 +13,11 @@ import io
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import IO, Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
 
 from epb.enterprises.choices import (
     ContactRole,
@@ -31,6 +30,14 @@ from epb.enterprises.choices import (
 )
 from epb.enterprises.rules import parse_choice, parse_flags, parse_source_class
 from epb.lib.codes import check_mobile, check_uscc
+from epb.lib.sheets import (
+    SheetError,
+    Uncalculated,
+    header_key,
+    open_workbook,
+    parse_date,
+    parse_decimal,
+)
 
 SHEET_ENTERPRISES = "企业"
 SHEET_OUTLETS = "排放口"
@@ -137,7 +144,19 @@ class _Row:
         self.ok = False
         self.errors.append(RowError(self.sheet, self.line, column, message))
 
+    def _calculated(self, column: str) -> bool:
+        raw = self.cells.get(column)
+        if isinstance(raw, Uncalculated):
+            try:
+                parse_decimal(raw)
+            except ValueError as exc:
+                self.fail(column, str(exc))
+            return False
+        return True
+
     def text(self, column: str, *, required: bool = False, max_length: int = 200) -> str:
+        if not self._calculated(column):
+            return ""
         raw = self.cells.get(column)
         if isinstance(raw, float) and raw.is_integer():
             raw = int(raw)  # a code typed into a number cell
@@ -153,9 +172,9 @@ class _Row:
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None
         try:
-            value = float(str(raw).strip()) if not isinstance(raw, int | float) else float(raw)
-        except ValueError:
-            self.fail(column, f"应为数字，实际为“{raw}”")
+            value = float(parse_decimal(raw))
+        except ValueError as exc:
+            self.fail(column, str(exc))
             return None
         if not low <= value <= high:
             self.fail(column, f"应在 {low} 至 {high} 之间，实际为 {value}")
@@ -167,11 +186,11 @@ class _Row:
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None
         try:
-            value = Decimal(str(raw).strip())
-        except InvalidOperation:
-            self.fail(column, f"应为数字，实际为“{raw}”")
+            value = parse_decimal(raw)
+        except ValueError as exc:
+            self.fail(column, str(exc))
             return None
-        if not value.is_finite() or not low <= value <= high:
+        if not low <= value <= high:
             self.fail(column, f"应在 {low} 至 {high} 之间，实际为 {raw}")
             return None
         return value.quantize(Decimal("0.1"))
@@ -180,19 +199,11 @@ class _Row:
         raw = self.cells.get(column)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None
-        if isinstance(raw, dt.datetime):
-            return raw.date()
-        if isinstance(raw, dt.date):
-            return raw
-        text = str(raw).strip().replace("/", "-").replace(".", "-")
-        match = re.fullmatch(r"(\d{4})\s*(?:-|年)\s*(\d{1,2})\s*(?:-|月)\s*(\d{1,2})\s*日?", text)
-        if match:
-            try:
-                return dt.date(*(int(g) for g in match.groups()))
-            except ValueError:
-                pass
-        self.fail(column, f"日期应写作 YYYY-MM-DD，实际为“{raw}”")
-        return None
+        try:
+            return parse_date(raw)[0]
+        except ValueError as exc:
+            self.fail(column, str(exc))
+            return None
 
     def choice(
         self, column: str, choices: Iterable[tuple[str, Any]], default: str | None = None
@@ -207,6 +218,10 @@ class _Row:
         return code
 
     def uscc(self, column: str = "统一社会信用代码") -> str:
+        raw = self.cells.get(column)
+        if isinstance(raw, float) and abs(raw) >= 1e15:
+            self.fail(column, "以数值格式保存，Excel 已改动15位以后的数字：请将该列设为文本格式后重新填写")
+            return ""
         value = self.text(column, required=True, max_length=40)
         if not value:
             return ""
@@ -217,31 +232,55 @@ class _Row:
         return result.normalized
 
 
+def _column_key(header: Any) -> str:
+    """A header as compared with the template's: "*" dropped, width, case and spacing folded."""
+    return header_key(header).rstrip("*")
+
+
+def _bare(key: str) -> str:
+    """A header key without a trailing unit in brackets: "基准氧含量(%)" → "基准氧含量"."""
+    return re.sub(r"\([^()]*\)$", "", key) or key
+
+
+def _header_names(cells: list[Any], spec: list[tuple[str, str, bool]]) -> list[str]:
+    """The template's name for each header cell ("" for a column the template does not have)."""
+    known = {_column_key(h): h for h, _f, _r in spec}
+    bare = {_bare(k): h for k, h in known.items()}
+    names = []
+    for cell in cells:
+        key = "" if isinstance(cell, Uncalculated) else _column_key(cell)
+        names.append(known.get(key) or bare.get(_bare(key), "") if key else "")
+    return names
+
+
 def _cell_rows(
-    sheet: Any, spec: list[tuple[str, str, bool]], errors: list[RowError]
+    book: Any, sheet: str, spec: list[tuple[str, str, bool]], errors: list[RowError]
 ) -> list[tuple[int, dict[str, Any]]]:
-    name = sheet.title
-    rows = sheet.iter_rows(values_only=True)
-    header_row = next(rows, None)
-    if header_row is None:
+    rows = book.rows(sheet, limit=MAX_ROWS)
+    required = [h for h, _f, r in spec if r]
+    # The header is the first row naming every required column; title lines may stand above it.
+    header: list[str] | None = None
+    for number, cells in rows:
+        names = _header_names(cells, spec)
+        if all(h in names for h in required):
+            header = names
+            break
+        if number >= 10:
+            break
+    if header is None:
+        errors.append(RowError(sheet, 0, "", f"前10行中找不到表头：表头应包含必填列{'、'.join(required)}"))
         return []
-    headers = [str(h).strip().rstrip("*＊").strip() if h is not None else "" for h in header_row]
-    missing = [h for h, _f, required in spec if required and h not in headers]
-    if missing:
-        errors.append(RowError(name, 1, "", f"缺少必填列：{'、'.join(missing)}"))
-        return []
-    duplicated = sorted({h for h in headers if h and headers.count(h) > 1})
+    duplicated = sorted({h for h in header if h and header.count(h) > 1})
     if duplicated:
-        errors.append(RowError(name, 1, "", f"列名重复：{'、'.join(duplicated)}"))
+        errors.append(RowError(sheet, number, "", f"列名重复：{'、'.join(duplicated)}"))
         return []
     out: list[tuple[int, dict[str, Any]]] = []
-    for number, values in enumerate(rows, start=2):
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-            continue
-        if len(out) >= MAX_ROWS:
-            errors.append(RowError(name, number, "", f"行数超过 {MAX_ROWS}，请分批导入"))
-            break
-        out.append((number, {h: v for h, v in zip(headers, values, strict=False) if h}))
+    try:
+        for number, values in rows:  # blank rows are already left out
+            out.append((number, {h: v for h, v in zip(header, values, strict=False) if h}))
+    except SheetError as exc:
+        errors.append(RowError(sheet, 0, "", str(exc)))
+        return []
     return out
 
 
@@ -252,31 +291,33 @@ Locator = Callable[[float, float], int | None]
 def parse_workbook(data: IO[bytes] | bytes, *, resolve_grid: GridResolver, locate: Locator) -> ParsedWorkbook:
     """Read and check a workbook. ``resolve_grid(text)`` → (unit id, error message)."""
     parsed = ParsedWorkbook()
+    content = data if isinstance(data, bytes) else data.read()
     try:
-        stream = io.BytesIO(data) if isinstance(data, bytes) else data
-        workbook = load_workbook(stream, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
-        parsed.errors.append(RowError("", 0, "", f"无法读取 Excel 文件（请使用 .xlsx 格式）：{exc}"))
-        return parsed
-    except Exception as exc:  # a corrupt zip raises whatever zipfile raises; report, never crash
-        parsed.errors.append(RowError("", 0, "", f"无法读取 Excel 文件：{type(exc).__name__}"))
+        book = open_workbook(content)
+    except SheetError as exc:
+        parsed.errors.append(RowError("", 0, "", str(exc)))
         return parsed
     try:
-        if not any(name in workbook.sheetnames for name in SHEETS):
+        # Sheets are found by name, as the template names them (spacing and width aside).
+        names = {header_key(n): n for n in book.sheet_names}
+        present = {name: names[header_key(name)] for name in SHEETS if header_key(name) in names}
+        if not present:
             parsed.errors.append(
                 RowError("", 0, "", f"找不到工作表（应有：{'、'.join(SHEETS)}；请使用下载的模板）")
             )
             return parsed
         for name, spec in SHEETS.items():
-            if name not in workbook.sheetnames:
+            if name not in present:
                 continue
-            for number, cells in _cell_rows(workbook[name], spec, parsed.errors):
+            for number, cells in _cell_rows(book, present[name], spec, parsed.errors):
                 row = _Row(name, number, cells, parsed.errors)
                 values = _READERS[name](row, resolve_grid, locate)
                 if row.ok:
                     getattr(parsed, _TARGET[name]).append(ParsedRow(name, number, values))
+    except SheetError as exc:
+        parsed.errors.append(RowError("", 0, "", str(exc)))
     finally:
-        workbook.close()
+        book.close()
     _check_duplicates(parsed)
     return parsed
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
 
 from epb.core.models import AuditEntry
 from epb.enterprises import services
@@ -199,3 +201,108 @@ def test_a_file_that_is_not_a_workbook_gets_a_clear_error(
 ) -> None:
     report = services.import_registry(io.BytesIO(payload), actor=district_officer)
     assert not report.ok and "Excel" in report.errors[0].message
+
+
+def _save(book: Workbook) -> io.BytesIO:
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    return out
+
+
+def test_a_workbook_as_staff_keep_it_is_imported(tree: Any, district_officer: Any) -> None:
+    """A title above the header, headers respelled and reordered, extra columns, blank rows, a
+    sheet formatted down to the last row, codes typed in lower case with spaces, dates as text
+    and as Excel serial numbers."""
+    book = Workbook()
+    book.remove(book.active)
+    sheet = book.create_sheet("企业")
+    sheet.append(["2026年常州市重点污染源名录"])
+    sheet.merge_cells("A1:F1")
+    sheet.append(["序号", " 统一社会信用代码 ＊", "单位名称 *", "监管类别*", "所属网格", "备注"])
+    sheet.append(
+        [
+            1,
+            f"{A[:6].lower()} {A[6:12].lower()} {A[12:].lower()}",
+            "常州示范印染有限公司",
+            "重点源",
+            tree.town_a1.name,
+            "x",
+        ]
+    )
+    sheet.append([])
+    sheet.append([2, B, "常州（示范）电镀厂", "一般源", tree.town_a1.name, ""])
+    for row in range(6, 400):
+        sheet.cell(row, 2).font = Font(bold=True)
+    sheet.cell(1048576, 2).font = Font(bold=True)
+    outlets = book.create_sheet("排放口 ")
+    outlets.append(["统一社会信用代码*", "类型*", "排放口编号*", "名称*", "基准氧含量（%）"])
+    outlets.append([B, "废气", "DA001", "酸雾排口", "3.5"])
+    licences = book.create_sheet("许可证照")
+    licences.append(["统一社会信用代码*", "证照类型*", "证书编号*", "发证日期", "有效期至"])
+    licences.append([A, "排污许可证", "P-1", 45292, "2029.12.31"])  # 45292: 2024-01-01
+    licences.append([A, "环评批复", "E-1", "2024年1月1日", "2029/12/31"])
+    report = services.import_registry(_save(book), actor=district_officer, filename="名录.xlsx")
+    assert report.ok, [str(e) for e in report.errors]
+    assert dict(report.created) == {"企业": 2, "排放口": 1, "许可证照": 2}
+    assert Enterprise.objects.get(uscc=A).name == "常州示范印染有限公司"
+    assert Enterprise.objects.get(uscc=B).name == "常州（示范）电镀厂"  # names are kept as written
+    assert Outlet.objects.get().reference_o2 == Decimal("3.5")
+    assert {(lic.number, lic.issued_on, lic.expires_on) for lic in Licence.objects.all()} == {
+        ("P-1", dt.date(2024, 1, 1), dt.date(2029, 12, 31)),
+        ("E-1", dt.date(2024, 1, 1), dt.date(2029, 12, 31)),
+    }
+    assert AuditEntry.objects.filter(action="enterprises.import.completed").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("sheet", "row", "column", "words"),
+    [
+        # an 18-digit code typed into a number cell: Excel keeps 15 digits
+        (
+            "企业",
+            ["甲公司", 9.13204000009e17, None, "", None, None, "", "", "重点源"],
+            "统一社会信用代码",
+            "文本格式",
+        ),
+        # a formula Excel never calculated is not an empty (left alone) cell
+        ("企业", ["甲公司", A, None, "=B1", None, None, "", "", "重点源"], "地址", "没有计算结果"),
+        (
+            "许可证照",
+            [A, "环评批复", "E-1", "", "2024-01-01", "=DATE(2029,12,31)"],
+            "有效期至",
+            "没有计算结果",
+        ),
+        ("许可证照", [A, "环评批复", "E-1", "", "2024-01-01", "2029-02-30"], "有效期至", "不存在"),
+        ("排放口", [A, "DA001", "排口", "废气", "", "", "3,5"], "基准氧含量(%)", "应为数值"),
+    ],
+)
+def test_bad_cells_are_reported_and_nothing_is_written(
+    tree: Any, district_officer: Any, sheet: str, row: list[Any], column: str, words: str
+) -> None:
+    enterprise = ["甲公司", A, tree.town_a1.name, "", None, None, "", "", "重点源"]
+    sheets = {"企业": [row if sheet == "企业" else enterprise]}
+    if sheet != "企业":
+        sheets[sheet] = [row]
+    before = (Enterprise.objects.count(), AuditEntry.objects.count())
+    report = services.import_registry(workbook(**sheets), actor=district_officer)
+    assert [(e.sheet, e.row, e.column) for e in report.errors] == [(sheet, 2, column)]
+    assert words in report.errors[0].message
+    assert (Enterprise.objects.count(), AuditEntry.objects.count()) == before
+
+
+@pytest.mark.parametrize(
+    ("payload", "words"),
+    [
+        (b"", "空"),
+        (bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504, ".xls"),
+        (bytes.fromhex("D0CF11E0A1B11AE1") + "EncryptedPackage".encode("utf-16-le") + b"\0" * 504, "密码"),
+        (b"\xef\xbb\xbf\xe5\x8d\x95\xe4\xbd\x8d\xe5\x90\x8d\xe7\xa7\xb0,x\n", "不是 Excel"),  # a CSV
+    ],
+    ids=["empty", "xls", "password", "csv"],
+)
+def test_files_staff_upload_by_mistake_say_why(
+    tree: Any, district_officer: Any, payload: bytes, words: str
+) -> None:
+    report = services.import_registry(io.BytesIO(payload), actor=district_officer)
+    assert [words in e.message for e in report.errors] == [True]
