@@ -18,6 +18,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from epb.complaints import rules
 from epb.complaints.choices import Channel, Kind, Severity, Status, Urgency
@@ -393,21 +394,22 @@ def dashboard_charts(stats: Breakdown, first: dt.date, last: dt.date) -> list[Ch
     order_sev = [str(label) for _v, label in Severity.choices]
     order_urg = [str(label) for _v, label in Urgency.choices]
     subs = Counter({f"{t}·{s}": n for t, counter in stats.sub_type.items() for s, n in counter.items()})
+    # The staff dashboard speaks the reader's language; the bulletins stay in Chinese.
     return [
-        trend_chart("来件趋势", stats.day, first, last),
-        pie_chart("来源渠道", stats.channel.most_common(), "渠道"),
-        bar_chart("污染类型（可多选，合计可大于总数）", stats.type.most_common(), "污染类型"),
-        bar_chart("污染子类（前10）", subs.most_common(10), "子类", horizontal=True),
-        bar_chart("网格（前15）", stats.grid.most_common(15), "网格", horizontal=True),
+        trend_chart(_("来件趋势"), stats.day, first, last),
+        pie_chart(_("来源渠道"), stats.channel.most_common(), _("渠道")),
+        bar_chart(_("污染类型（可多选，合计可大于总数）"), stats.type.most_common(), _("污染类型")),
+        bar_chart(_("污染子类（前10）"), subs.most_common(10), _("子类"), horizontal=True),
+        bar_chart(_("网格（前15）"), stats.grid.most_common(15), _("网格"), horizontal=True),
         bar_chart(
-            "被举报单位（前10）",
+            _("被举报单位（前10）"),
             [(n, c) for n, c in stats.enterprise.most_common(11) if n != NO_ENTERPRISE][:10],
-            "单位",
+            _("单位"),
             horizontal=True,
         ),
-        bar_chart("严重程度", [(k, stats.severity.get(k, 0)) for k in order_sev], "严重程度"),
-        bar_chart("紧急程度", [(k, stats.urgency.get(k, 0)) for k in order_urg], "紧急程度"),
-        bar_chart("办理状态", stats.status.most_common(), "状态"),
+        bar_chart(_("严重程度"), [(k, stats.severity.get(k, 0)) for k in order_sev], _("严重程度")),
+        bar_chart(_("紧急程度"), [(k, stats.urgency.get(k, 0)) for k in order_urg], _("紧急程度")),
+        bar_chart(_("办理状态"), stats.status.most_common(), _("状态")),
     ]
 
 

@@ -492,6 +492,15 @@ class RoutingRuleForm(ModelForm):
         model = RoutingRule
         fields = ["pollution_type", "department_code", "agency", "note"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Staff pick the division by name; the rule keeps its code.
+        field = self.fields["department_code"]
+        field.label = _("承办处室")
+        field.widget = forms.Select(
+            choices=[("", "---------"), *Department.objects.values_list("code", "name")]
+        )
+
     def clean_department_code(self) -> str:
         code: str = self.cleaned_data["department_code"]
         if code and not Department.objects.filter(code=code).exists():

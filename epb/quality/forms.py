@@ -19,7 +19,7 @@ from epb.quality.items import items_of
 from epb.quality.models import AirStation, NoisePoint, ReductionQuota, Target, Threshold, WaterBody, WaterSite
 
 RULE_CHOICES = [("", _("（默认）"))] + [
-    (value, f"{label}")
+    (value, label)
     for choices in (StableRule, ImproveBasis, LakeBasis, DrinkingRule, InflowMethod)
     for value, label in choices.choices
 ]

@@ -11,9 +11,10 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from epb.complaints import rules
 from epb.complaints.choices import EventKind, Status
@@ -227,16 +228,27 @@ def start(
     )
 
 
+#: The case's clocks by kind, named in the reader's language on pages.
+CLOCK_LABELS = {
+    "complaint.accept": pgettext_lazy("complaint clock", "受理时限"),
+    "complaint.handle": pgettext_lazy("complaint clock", "办理时限"),
+    "complaint.rehandle": pgettext_lazy("complaint clock", "重新办理时限"),
+    "complaint.consult": pgettext_lazy("complaint clock", "咨询答复时限"),
+    "complaint.callback": pgettext_lazy("complaint clock", "回访时限"),
+    "complaint.review_decision": pgettext_lazy("complaint clock", "复查复核时限"),
+    "complaint.supervision": pgettext_lazy("complaint clock", "挂牌督办期限"),
+}
+
+
 def _clock_label(name: str) -> str:
-    return {
-        "complaint.accept": "受理时限",
-        "complaint.handle": "办理时限",
-        "complaint.rehandle": "重新办理时限",
-        "complaint.consult": "咨询答复时限",
-        "complaint.callback": "回访时限",
-        "complaint.review_decision": "复查复核时限",
-        "complaint.supervision": "挂牌督办期限",
-    }.get(name, name)
+    # A stored clock label is a record: always in Chinese, whoever's request started the clock.
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(CLOCK_LABELS.get(name, name))
+
+
+def clock_label(kind: str) -> str:
+    """A clock's name for the page, in the reader's language."""
+    return str(CLOCK_LABELS.get(kind, kind))
 
 
 def stop(subject: models.Model, kinds: Iterable[str], *, actor: User | None, at: Any = None) -> None:

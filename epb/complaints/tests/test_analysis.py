@@ -178,3 +178,12 @@ def test_the_dashboard_and_the_stats_api(october: dict[str, Complaint], client: 
         client.get("/api/v1/complaints/stats", {"since": "2026-10-31", "until": "2026-10-01"}).status_code
         == 422
     )
+
+
+def test_the_dashboard_charts_are_titled_in_the_readers_language(
+    october: dict[str, Complaint], client: Client, leader: Any
+) -> None:
+    client.force_login(leader)
+    client.cookies["django_language"] = "en"
+    page = client.get("/complaints/analysis/", {"start": "2026-10-01", "end": "2026-10-31"}).content.decode()
+    assert 'aria-label="Cases over time"' in page and "来件趋势" not in page

@@ -15,7 +15,7 @@ from epb.complaints.models import Complaint, ReplyTemplate, RoutingRule
 from epb.complaints.tests.conftest import Bureau, sms_to
 from epb.complaints.tests.factories import centre_of, make_complaint
 from epb.core.attachments import attachments_of
-from epb.core.models import AuditEntry
+from epb.core.models import AuditEntry, Clock
 
 pytestmark = pytest.mark.django_db
 
@@ -239,3 +239,25 @@ def test_reference_data_is_editable_by_the_centre_only(
     )
     assert "未知的占位符" in bad_template.content.decode()
     assert client.get("/complaints/config/").status_code == 200
+
+
+def test_the_workbench_speaks_english_when_asked(
+    client: Client, bureau: Bureau, district_officer: Any
+) -> None:
+    case = make_complaint(bureau.tree.town_a1)
+    client.force_login(district_officer)
+    client.cookies["django_language"] = "en"
+    tabs = client.get("/complaints/").content.decode()
+    assert "Assigned to me" in tabs and "我承办的" not in tabs
+    page = client.get(f"/complaints/{case.pk}/").content.decode()
+    assert "Acceptance deadline" in page and "受理时限" not in page
+    assert Clock.objects.get(kind="complaint.accept").label.endswith("受理时限")  # the record stays Chinese
+
+
+def test_the_routing_table_names_divisions(client: Client, bureau: Bureau) -> None:
+    client.force_login(bureau.operator)
+    client.cookies["django_language"] = "en"
+    page = client.get("/complaints/config/").content.decode()
+    assert "<td>污染控制处</td>" in page and "<td>pollution</td>" not in page
+    edit = client.get("/complaints/config/routing/new/").content.decode()
+    assert "<h1>Routing rules" in edit and '<option value="pollution">污染控制处</option>' in edit

@@ -10,30 +10,37 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from epb.complaints import forms as f
 from epb.complaints.models import DeclineReason, ExternalAgency, PollutionType, ReplyTemplate, RoutingRule
 from epb.complaints.services.common import is_centre
 from epb.complaints.services.config import save_reference
 from epb.complaints.views.common import bureau_staff, form_errors, me
+from epb.core.models import Department
 
-KINDS: dict[str, tuple[Any, Any, str]] = {
-    "templates": (ReplyTemplate, f.ReplyTemplateForm, "答复模板"),
-    "routing": (RoutingRule, f.RoutingRuleForm, "分派规则"),
-    "reasons": (DeclineReason, f.DeclineReasonForm, "不予受理理由"),
-    "agencies": (ExternalAgency, f.ExternalAgencyForm, "外部部门"),
+KINDS: dict[str, tuple[Any, Any, Any]] = {
+    "templates": (ReplyTemplate, f.ReplyTemplateForm, gettext_lazy("答复模板")),
+    "routing": (RoutingRule, f.RoutingRuleForm, gettext_lazy("分派规则")),
+    "reasons": (DeclineReason, f.DeclineReasonForm, gettext_lazy("不予受理理由")),
+    "agencies": (ExternalAgency, f.ExternalAgencyForm, gettext_lazy("外部部门")),
 }
 
 
 @bureau_staff
 def config(request: HttpRequest) -> HttpResponse:
+    departments = dict(Department.objects.values_list("code", "name"))
+    routing = list(RoutingRule.objects.select_related("pollution_type", "agency"))
+    for rule in routing:
+        # The rule stores the division's code; readers know the division by its name.
+        rule.department_name = departments.get(rule.department_code, rule.department_code)  # type: ignore[attr-defined]
     return render(
         request,
         "complaints/config/index.html",
         {
             "may_edit": is_centre(request.user),
             "templates": ReplyTemplate.objects.select_related("pollution_type"),
-            "routing": RoutingRule.objects.select_related("pollution_type", "agency"),
+            "routing": routing,
             "reasons": DeclineReason.objects.all(),
             "agencies": ExternalAgency.objects.all(),
             "types": PollutionType.objects.filter(parent=None).prefetch_related("children"),

@@ -18,13 +18,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from epb.complaints import forms as f
 from epb.complaints import rules, services
 from epb.complaints.choices import OPEN_STATUSES, Channel, Kind, LocationSource, Status
 from epb.complaints.models import Complaint, PollutionType
-from epb.complaints.services.common import case_clocks, is_centre
+from epb.complaints.services.common import case_clocks, clock_label, is_centre
 from epb.complaints.services.handling import masked_description
 from epb.complaints.services.replies import current_draft, fill, owes_callback, signed_reply
 from epb.complaints.views.common import (
@@ -45,15 +46,15 @@ from epb.lib.documents import to_docx
 
 OPEN_CLOCKS = [ClockState.RUNNING, ClockState.PAUSED, ClockState.OVERDUE]
 
-TABS: list[tuple[str, str]] = [
-    ("triage", "待分派"),
-    ("accept", "待受理"),
-    ("mine", "我承办的"),
-    ("handling", "办理中"),
-    ("signoff", "待审签"),
-    ("callback", "待回访"),
-    ("overdue", "超期"),
-    ("all", "全部"),
+TABS: list[tuple[str, Any]] = [
+    ("triage", gettext_lazy("待分派")),
+    ("accept", gettext_lazy("待受理")),
+    ("mine", gettext_lazy("我承办的")),
+    ("handling", gettext_lazy("办理中")),
+    ("signoff", gettext_lazy("待审签")),
+    ("callback", gettext_lazy("待回访")),
+    ("overdue", gettext_lazy("超期")),
+    ("all", gettext_lazy("全部")),
 ]
 
 
@@ -312,7 +313,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.user,
         pk=pk,
     )
-    case_clock_list = [(clock, clocks.state_of(clock)) for clock in case_clocks(complaint)]
+    case_clock_list = [
+        (clock, clocks.state_of(clock), clock_label(clock.kind)) for clock in case_clocks(complaint)
+    ]
     contact = complaint.contact
     description = masked_description(complaint)
     photos = [a for a in attachments_of(complaint) if a.mime_type.startswith("image/")]

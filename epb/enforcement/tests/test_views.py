@@ -293,3 +293,13 @@ def test_a_follow_up_is_scheduled_from_a_submitted_inspection(world: Any, record
     )
     task = InspectionTask.objects.get(kind="follow_up")
     assert task.origin_inspection == record and task.owner == world.officer2 and task.enterprise == world.key
+
+
+def test_the_measure_form_names_each_measure_and_clock_in_the_readers_language(world: Any) -> None:
+    client = _client(world.manager)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("enforcement:measure_create")).content.decode()
+    legal = html[html.index("<details") :]
+    assert "Pay the fine" in legal and "Warning" in legal
+    assert "enforcement.fine_payment" not in legal and ">fine<" not in legal
+

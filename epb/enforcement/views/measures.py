@@ -293,9 +293,23 @@ def measure_create(request: HttpRequest) -> HttpResponse:
             "title": _("作出执法措施决定"),
             "case": case,
             "finding": finding,
-            "rules": rules.MEASURE_RULES,
+            "rules": _rule_rows(),
         },
     )
+
+
+def _rule_rows() -> list[dict[str, Any]]:
+    """Each measure's legal basis and clocks, named as the form names them."""
+    labels = dict(MeasureKind.choices)
+    return [
+        {
+            "label": labels.get(kind, kind),
+            "verb": rule.verb,
+            "legal_basis": rule.legal_basis,
+            "clocks": [str(service.CLOCK_LABELS.get(c, c)) for c in rule.clocks],
+        }
+        for kind, rule in rules.MEASURE_RULES.items()
+    ]
 
 
 def _measure(request: HttpRequest, pk: int) -> Measure:

@@ -171,7 +171,7 @@ class AnomalySettingForm(forms.Form):
     disabled = forms.MultipleChoiceField(
         label=_("不报警的类型"),
         required=False,
-        choices=[(k, k) for k in anomalies.KINDS if k != "offline"],
+        choices=[(k, dict(AlarmKind.choices).get(k, k)) for k in anomalies.KINDS if k != "offline"],
         widget=forms.CheckboxSelectMultiple,
     )
     note = forms.CharField(label=_("备注"), required=False, max_length=200)

@@ -8,10 +8,53 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
+from django.utils.translation import gettext_lazy as _
+
 from epb.monitoring import conf
 from epb.monitoring.centre.standard_map import StandardChoice, Unmapped, resolve
 from epb.standards import discharge
 from epb.standards.discharge import Limit
+
+#: How a limit row's judging basis reads on the pages (the standards layer keeps ASCII codes).
+BASIS_LABELS = {
+    "reading": _("单个读数"),
+    "hourly_mean": _("小时均值"),
+    "running_daily_mean": _("滑动日均值"),
+    "daily_mean": _("日均值"),
+}
+#: Units as the pages show them; the standards layer keeps ASCII codes ("1" is dimensionless).
+_UNIT_SHOWN = {
+    "1": _("无量纲"),
+    "times": _("倍"),
+    "level": _("级"),
+    "count/L": _("个/L"),
+    "degC": "℃",
+    "ug/m3": "μg/m³",
+    "mg/m3": "mg/m³",
+    "ug/L": "μg/L",
+    "m3": "m³",
+    "m3/h": "m³/h",
+    "m3/s": "m³/s",
+    "m3/d": "m³/d",
+}
+
+
+def unit_label(code: str) -> str:
+    """A unit code as a reader writes it."""
+    return str(_UNIT_SHOWN.get(code, code))
+
+
+def bound_label(row: discharge.LimitRow) -> str:
+    """A standard row's bound: "≤ 50", "6–9", "不得检出", "≥ 90%"."""
+    if row.kind == "range" and row.min is not None and row.max is not None:
+        return f"{row.min:g}–{row.max:g}"
+    if row.kind == "not_detected":
+        return str(_("不得检出"))
+    if row.kind == "removal" and row.min is not None:
+        return f"≥ {row.min:g}%"
+    if row.max is not None:
+        return f"≤ {row.max:g}"
+    return f"≥ {row.min:g}" if row.min is not None else "—"
 
 
 @dataclass(frozen=True)

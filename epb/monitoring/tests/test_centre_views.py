@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from typing import Any
 
 import pytest
@@ -303,3 +304,18 @@ def test_the_enterprise_page_shows_online_monitoring_and_exceedances(
         history = compliance_history(enterprise)
     row = next(r for r in history.rows if r.key == "exceedances")
     assert row.total == 1 and history.status[-1] == "V"
+
+
+def test_limits_and_thresholds_read_as_words_not_codes(
+    client: Client, device: Any, district_officer: Any
+) -> None:
+    login(client, district_officer)
+    client.cookies["django_language"] = "en"
+    with at(NOW):
+        response = client.get(reverse("monitoring:outlet", args=[device.outlet.pk]), {"factor": "w01018"})
+    rows = {r["item"]: r for r in response.context["limit_rows"]}
+    assert rows["w01001"]["bound"] == "6–9"
+    assert (str(rows["w01001"]["unit"]), str(rows["w01001"]["basis"])) == ("dimensionless", "Single reading")
+    assert str(rows["w01018"]["basis"]) == "Daily mean"
+    html = client.get(reverse("monitoring:device_thresholds", args=[device.pk])).content.decode()
+    assert re.search(r'value="zero"[^>]*>\s*Zero value</label>', html)

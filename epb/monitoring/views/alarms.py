@@ -22,6 +22,7 @@ from epb.core.visibility import get_visible_or_404
 from epb.lib.timeutil import beijing_midnight
 from epb.monitoring.centre import alarms as alarm_service
 from epb.monitoring.centre.forms import AlarmFilterForm, HandleForm, NoteForm
+from epb.monitoring.centre.limits import BASIS_LABELS
 from epb.monitoring.centre.workflow import actions_for
 from epb.monitoring.choices import AlarmState
 from epb.monitoring.models import Alarm
@@ -103,6 +104,7 @@ def alarm_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "monitoring/alarm.html",
         {
             "alarm": alarm,
+            "basis": BASIS_LABELS.get(alarm.basis, alarm.basis),
             "actions": actions_for(alarm.state, parties),
             "handle_form": HandleForm(),
             "note_form": NoteForm(),

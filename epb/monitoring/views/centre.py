@@ -16,7 +16,7 @@ from epb.monitoring import services
 from epb.monitoring.centre import capture, charts, dashboard
 from epb.monitoring.centre.alarms import case_url
 from epb.monitoring.centre.context import is_pollutant
-from epb.monitoring.centre.limits import outlet_limits
+from epb.monitoring.centre.limits import BASIS_LABELS, bound_label, outlet_limits, unit_label
 from epb.monitoring.choices import AlarmState
 from epb.monitoring.models import Alarm, Device, DeviceStatus, LimitOverride, OutletStandard, PermittedTotal
 from epb.standards import factors
@@ -106,11 +106,9 @@ def outlet_detail(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 "item": item,
                 "name": row.name_zh or (known.name_zh if known else item),
-                "bound": f"{row.min:g}–{row.max:g}"
-                if row.kind == "range" and row.min is not None and row.max is not None
-                else (f"≤ {row.max:g}" if row.max is not None else row.kind),
-                "unit": row.unit,
-                "basis": row.basis,
+                "bound": bound_label(row),
+                "unit": unit_label(row.unit),
+                "basis": BASIS_LABELS.get(row.basis, row.basis),
                 "o2": row.reference_o2_pct,
                 "source": row.reference
                 if row.standard == "override"
@@ -142,6 +140,7 @@ def outlet_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "codes": [(c, factors.factor(c).name_zh) for c in codes],  # type: ignore[union-attr]
             "code": code,
             "factor": factors.factor(code) if code else None,
+            "factor_unit": unit_label(factors.factor(code).unit) if code else "",  # type: ignore[union-attr]
             "charts": charts_out,
             "rate_month": rate_month,
             "rate_quarter": rate_quarter,

@@ -317,3 +317,10 @@ def test_the_city_real_time_aqi_before_the_day_is_complete(client: Any, tree: An
     html = client.get("/quality/public/").content.decode()
     assert "00:00 实时" in html
     assert ">60</span>" in html  # PM2.5 40 µg/m³ over two stations: IAQI 60 (HJ 633-2026)
+
+
+def test_the_target_rules_are_offered_in_the_readers_language(client: Any, leader: Any) -> None:
+    client.force_login(leader)
+    client.cookies["django_language"] = "en"
+    page = client.get("/quality/targets/new/").content.decode()
+    assert "On target every month of the year" in page and "全年每月均达标" not in page
