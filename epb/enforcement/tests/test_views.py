@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from epb.enforcement import rules
 from epb.enforcement.choices import InspectionStatus
 from epb.enforcement.models import Finding, Inspection, InspectionPlan
 from epb.enforcement.services import campaigns, cases, inspections, plans, rectification, supervision
@@ -303,3 +304,31 @@ def test_the_measure_form_names_each_measure_and_clock_in_the_readers_language(w
     assert "Pay the fine" in legal and "Warning" in legal
     assert "enforcement.fine_payment" not in legal and ">fine<" not in legal
 
+
+def test_the_enterprise_sees_its_inspection_without_links_it_cannot_open(world: Any) -> None:
+    task = plans.create_task(
+        actor=world.manager,
+        grid=world.tree.town_a1,
+        title="例行检查",
+        due_date=timezone.localdate(),
+        owner=world.officer,
+        enterprise=world.key,
+    )
+    record = inspections.start_inspection(task, actor=world.officer)
+    photo = inspections.add_photo(record, jpeg(), actor=world.officer, name="outlet.jpg")
+    checklist = {item: {"result": "compliant"} for item in rules.CHECKLIST}
+    inspections.save_record(record, actor=world.officer, checklist=checklist, summary="正常")
+    inspections.submit_inspection(record, actor=world.officer)
+    client = _client(world.ent_user)
+    page = client.get(reverse("enforcement:inspection", args=[record.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    for url in (reverse("core:attachment", args=[photo.pk]), task.get_absolute_url()):
+        assert f'"{url}"' not in html and client.get(url).status_code in {403, 404}
+    officer_page = (
+        _client(world.officer).get(reverse("enforcement:inspection", args=[record.pk])).content.decode()
+    )
+    assert (
+        reverse("core:attachment", args=[photo.pk]) in officer_page
+        and task.get_absolute_url() in officer_page
+    )

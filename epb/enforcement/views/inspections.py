@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from epb.core.models import Attachment
 from epb.core.views import staff_required
 from epb.core.visibility import get_visible_or_404
 from epb.enforcement import rules
@@ -28,6 +29,15 @@ def _inspection(request: HttpRequest, pk: int) -> Inspection:
     return get_visible_or_404(qs, request.user, pk=pk)
 
 
+def _visible(request: HttpRequest, photos: list[Attachment]) -> list[Attachment]:
+    allowed = set(
+        Attachment.objects.visible_to(request.user)
+        .filter(pk__in=[p.pk for p in photos])
+        .values_list("pk", flat=True)
+    )
+    return [p for p in photos if p.pk in allowed]
+
+
 def _context(request: HttpRequest, inspection: Inspection, **extra: object) -> dict[str, object]:
     editable = inspection.status == InspectionStatus.DRAFT and may_work_on(request.user, inspection.task)
     return {
@@ -36,7 +46,9 @@ def _context(request: HttpRequest, inspection: Inspection, **extra: object) -> d
         "rows": inspection.checklist_rows(),
         "results": [(v, label) for v, label in CheckResult.choices if v],
         "findings": inspection.findings.all(),
-        "photos": service.photos_of(inspection),
+        # Only the photos this reader may open (an enterprise sees its inspection, not the evidence).
+        "photos": _visible(request, service.photos_of(inspection)),
+        "may_see_task": is_officer(request.user),
         "editable": editable,
         "finding_form": FindingForm() if editable else None,
         "photo_form": PhotoForm() if editable else None,
