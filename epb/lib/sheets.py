@@ -42,6 +42,7 @@ __all__ = [
     "Uncalculated",
     "Workbook",
     "cell_text",
+    "decode_text",
     "header_key",
     "is_blank",
     "open_workbook",
@@ -213,6 +214,11 @@ def open_workbook(content: bytes) -> Workbook:
 
 
 # -- text files ----------------------------------------------------------------------------------
+
+
+def decode_text(content: bytes) -> str:
+    """A text file as Windows tools save it: UTF-8 with or without BOM, UTF-16 with BOM, or GBK/GB18030."""
+    return _decode(content)
 
 
 def _decode(content: bytes) -> str:
