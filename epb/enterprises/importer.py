@@ -260,15 +260,20 @@ def _cell_rows(
     required = [h for h, _f, r in spec if r]
     # The header is the first row naming every required column; title lines may stand above it.
     header: list[str] | None = None
+    best: tuple[int, int, list[str]] = (0, 0, required)  # (columns found, row, missing)
     for number, cells in rows:
         names = _header_names(cells, spec)
-        if all(h in names for h in required):
+        missing = [h for h in required if h not in names]
+        if not missing:
             header = names
             break
+        if len(required) - len(missing) > best[0]:
+            best = (len(required) - len(missing), number, missing)
         if number >= 10:
             break
     if header is None:
-        errors.append(RowError(sheet, 0, "", f"前10行中找不到表头：表头应包含必填列{'、'.join(required)}"))
+        where = best[1] if best[0] else 1
+        errors.append(RowError(sheet, where, "", f"缺少必填列：{'、'.join(best[2])}"))
         return []
     duplicated = sorted({h for h in header if h and header.count(h) > 1})
     if duplicated:

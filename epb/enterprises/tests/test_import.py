@@ -306,3 +306,17 @@ def test_files_staff_upload_by_mistake_say_why(
 ) -> None:
     report = services.import_registry(io.BytesIO(payload), actor=district_officer)
     assert [words in e.message for e in report.errors] == [True]
+
+
+@pytest.mark.parametrize(("title", "row"), [(False, 1), (True, 2)])
+def test_a_missing_required_column_is_named(tree: Any, district_officer: Any, title: bool, row: int) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "企业"
+    if title:
+        sheet.append(["2026年常州市重点污染源名录"])
+    sheet.append(["单位名称*", "统一社会信用代码*", "所属网格"])
+    sheet.append(["甲公司", A, tree.town_a1.name])
+    report = services.import_registry(_save(book), actor=district_officer)
+    assert [(e.sheet, e.row, e.message) for e in report.errors] == [("企业", row, "缺少必填列：监管类别")]
+    assert not Enterprise.objects.exists()
