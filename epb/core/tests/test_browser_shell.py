@@ -41,3 +41,16 @@ def test_wrong_password_is_refused_and_switching_to_english(page: Any) -> None:
     page.click("button[name=language][value=en]")
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Sign in"
+
+
+def test_a_wide_table_scrolls_inside_the_page_on_a_phone(page: Any) -> None:
+    make_org_tree()
+    make_user(Role.LEADERSHIP, username="juzhang", password="a-long-demo-password")
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, "juzhang", "a-long-demo-password")
+    page.wait_for_url("**/staff/")
+    page.goto("/staff/audit/")
+    table = page.locator("table.list").first
+    table.evaluate("t => t.rows[0].insertCell().textContent = 'x'.repeat(400)")  # a very wide row
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert table.evaluate("t => t.scrollWidth > t.clientWidth")  # the table itself scrolls

@@ -75,3 +75,21 @@ def test_the_public_page_shows_air_water_and_noise(page: Any) -> None:
     assert "市监测站" in air and "114" in air and "轻度污染" in air  # HJ 633-2026 check figure
     assert "Ⅱ类" in page.locator("[data-testid=water]").inner_text()
     page.locator(".q-chart canvas").first.wait_for()
+
+
+def test_the_board_fits_a_phone(page: Any) -> None:
+    make_org_tree()
+    make_user(Role.LEADERSHIP, username="juzhang", password="a-long-demo-password")
+    services.save_target(
+        actor=None,
+        year=2010,
+        kind=TargetKind.INFLOW,
+        name="3条入太湖河道年均值（按月均值计算）消除劣Ⅴ类",
+        required=Decimal(3),
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, "juzhang", "a-long-demo-password")
+    page.wait_for_url("**/staff/")
+    page.goto("/quality/?year=2010")
+    page.locator("[data-testid=target-inflow]").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
