@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 
 
 def _has(module: str) -> bool:
@@ -19,6 +20,16 @@ def _has(module: str) -> bool:
         return importlib.util.find_spec(module) is not None
     except ModuleNotFoundError:
         return False
+
+
+def child_env(base: Mapping[str, str], host: str, port: int) -> dict[str, str]:
+    """The environment of the processes the demo starts.
+
+    Links in notifications (e-mail, SMS, WeChat) point at the web server the demo starts,
+    unless ``SITE_URL`` is set."""
+    env = dict(base, PYTHONUNBUFFERED="1")
+    env.setdefault("SITE_URL", f"http://{host}:{port}")
+    return env
 
 
 def main(argv: list[str]) -> int:
@@ -44,7 +55,7 @@ def main(argv: list[str]) -> int:
         return 0
 
     python = [sys.executable, "-m", "epb.cli"]
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    env = child_env(os.environ, args.host, args.port)
     commands = [["serve", "--host", args.host, "--port", str(args.port)], ["worker"]]
     if _has("epb.monitoring.receiver_cli"):
         commands.append(["receiver", "--host", "127.0.0.1", "--port", str(args.hj212_port)])
