@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import unicodedata
 from collections.abc import Mapping
 
 
@@ -99,6 +100,11 @@ def main(argv: list[str]) -> int:
     return 1 if failed else 0
 
 
+def _columns(text: str) -> int:
+    """Terminal columns of ``text``: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def _banner(args: argparse.Namespace, started: list[str]) -> None:
     from epb.core.demo_data import DEMO_PASSWORD, logins
 
@@ -114,6 +120,9 @@ def _banner(args: argparse.Namespace, started: list[str]) -> None:
         lines.append(f"   HJ 212 receiver: tcp://127.0.0.1:{args.hj212_port}")
     lines.append(f"   running: {', '.join(started) or 'nothing (setup only)'}")
     lines.append(f" demo logins (password for all: {DEMO_PASSWORD}):")
-    lines += [f"   {username:<12} {role:<14} {name}" for username, role, name in logins()]
+    width = max((_columns(role) for _, role, _ in logins()), default=0) + 2
+    lines += [
+        f"   {username:<12} {role}{' ' * (width - _columns(role))}{name}" for username, role, name in logins()
+    ]
     lines.append("=" * 64)
     print("\n".join(lines), flush=True)
