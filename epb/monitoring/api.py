@@ -125,6 +125,10 @@ def get_device(request: HttpRequest, device_id: Id) -> object:
 def update_device(request: HttpRequest, device_id: Id, payload: DevicePatch) -> object:
     device = get_visible_or_404(Device, request.user, pk=device_id)
     changes = payload.dict(exclude_unset=True)
+    # Omit a field to keep it; no field of a device may be emptied to null.
+    nulls = sorted(name for name, value in changes.items() if value is None)
+    if nulls:
+        raise ValidationError({name: "不能为 null / may not be null" for name in nulls})
     services.update_device(device, actor=request.user, **changes)  # type: ignore[arg-type]
     return device_out(Device.objects.select_related("status").get(pk=device.pk), detail=True)
 

@@ -92,6 +92,25 @@ def test_bad_registrations_change_nothing(
     assert Device.objects.count() == 2
 
 
+def test_a_patch_that_nulls_a_field_is_422_and_changes_nothing(
+    devices: dict[str, Any], client: Client, leader: Any
+) -> None:
+    device = devices["a"]
+    before = (device.name, device.version, device.note, device.rtd_interval)
+    login(client, leader)
+    for payload in (
+        {"version": None},
+        {"name": "新名称", "note": None},
+        {"rtd_interval": 99999999999999999999},
+    ):
+        response = client.patch(f"{API}/devices/{device.pk}", payload, content_type="application/json")
+        assert response.status_code == 422, (payload, response.content)
+        assert "detail" in response.json()
+    device.refresh_from_db()
+    assert (device.name, device.version, device.note, device.rtd_interval) == before
+    assert not AuditEntry.objects.filter(action="monitoring.device.updated").exists()
+
+
 def test_status_latest_and_readings_follow_the_stored_data(
     devices: dict[str, Any], client: Client, district_officer: Any
 ) -> None:
