@@ -8,8 +8,9 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, ValidationError
-from django.db import DataError
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.parser import Parser
@@ -84,7 +85,7 @@ class EpbNinjaAPI(NinjaAPI):
                 if operation.get("parameters") or operation.get("requestBody"):
                     codes.append(("422", "Invalid input"))
                 if operation.get("requestBody"):
-                    codes += [("400", "Malformed body"), ("413", "Body too large")]
+                    codes += [("400", "Malformed body"), ("409", "Conflict"), ("413", "Body too large")]
                     if "application/json" in operation["requestBody"].get("content", {}):
                         codes.append(("415", "Body is not JSON"))
                 responses = operation.setdefault("responses", {})
@@ -165,6 +166,25 @@ def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
 @api.exception_handler(SuspiciousOperation)
 def _bad_request(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
     return api.create_response(request, {"detail": "请求无效 / bad request"}, status=400)
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": "multipart 请求体无效 / malformed multipart body"}, status=400
+    )
+
+
+@api.exception_handler(IntegrityError)
+def _conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    """A write the database refused (a uniqueness or a NOT NULL constraint the service's checks
+    missed): the transaction rolled back, nothing was written; logged, as it shows a missing check."""
+    logger.warning(
+        "Integrity error: %s", request.path, exc_info=exc, extra={"status_code": 409, "request": request}
+    )
+    return api.create_response(
+        request, {"detail": "与现有数据冲突或数据不完整 / conflicts with existing data"}, status=409
+    )
 
 
 @api.exception_handler(OverflowError)

@@ -67,6 +67,23 @@ def test_malformed_json_is_400(api: Client) -> None:
     _error(api.post(WRITE_URL, data=b'{"kind": "\xff"}', content_type="application/json"), 400)
 
 
+def test_a_multipart_body_without_boundary_is_400(api: Client) -> None:
+    response = api.generic("POST", "/api/v1/quality/imports", b"kind=x", content_type="multipart/form-data")
+    _error(response, 400)
+
+
+def test_a_write_the_database_refuses_is_409(api: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import IntegrityError
+
+    from epb.core import api as core_api
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise IntegrityError("NOT NULL constraint failed")
+
+    monkeypatch.setattr(core_api, "get_visible_or_404", refused)
+    _error(api.get("/api/v1/org-units/1"), 409)
+
+
 def test_a_body_too_large_is_413(api: Client, settings: Any) -> None:
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     body = '{"device_id": 1, "kind": "' + "x" * 2000 + '"}'
@@ -107,7 +124,7 @@ def test_an_unexpected_error_is_a_json_500_without_traceback(
 def test_openapi_documents_the_error_answers(client: Client) -> None:
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     post = paths["/api/v1/monitoring/commands"]["post"]["responses"]
-    assert {"400", "401", "403", "404", "413", "415", "422"} <= set(post)
+    assert {"400", "401", "403", "404", "409", "413", "415", "422"} <= set(post)
     assert post["422"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
     assert {"401", "403", "404", "422"} <= set(paths["/api/v1/org-units/{unit_id}"]["get"]["responses"])
     assert "401" not in paths["/api/v1/health"]["get"]["responses"]
