@@ -23,15 +23,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, ValidationError
+from django.db import DataError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,6 +48,8 @@ from epb.complaints.services.handling import due_dates, masked_description
 from epb.core.attachments import attachments_of
 from epb.core.models import ApiToken, User
 from epb.lib.codes import check_tracking_code
+
+logger = logging.getLogger("django.request")
 
 CONSULTATION = "consultation"
 SPEC = "http://wiki.open311.org/GeoReport_v2"
@@ -252,6 +257,14 @@ def _viewer(request: HttpRequest) -> Any:
     return request.user if request.user.is_authenticated else AnonymousUser()
 
 
+def _check_text(request: HttpRequest) -> None:
+    """No parameter may carry a NUL character: PostgreSQL cannot store or compare one."""
+    for data in (request.GET, request.POST):
+        for key, values in data.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                raise Open311Error(400, f"{key.replace(chr(0), '')} may not contain NUL characters")
+
+
 def _check_jurisdiction(request: HttpRequest) -> None:
     wanted = setting("COMPLAINTS_OPEN311_JURISDICTION")
     given = (request.POST.get("jurisdiction_id") or request.GET.get("jurisdiction_id") or "").strip()
@@ -449,6 +462,7 @@ def _guard(view: Any) -> Any:
 
     def wrapped(request: HttpRequest, fmt: str = "xml", **kwargs: Any) -> HttpResponse:
         try:
+            _check_text(request)
             _check_jurisdiction(request)
             response: HttpResponse = view(request, fmt, **kwargs)
             return response
@@ -456,6 +470,20 @@ def _guard(view: Any) -> Any:
             return error(fmt, exc.status, exc.description)
         except PermissionDenied as exc:
             return error(fmt, 403, str(exc) or "forbidden")
+        except RequestDataTooBig:
+            return error(fmt, 413, "the request body is too large")
+        except (SuspiciousOperation, MultiPartParserError):
+            return error(fmt, 400, "the request body cannot be read")
+        except (DataError, OverflowError):
+            return error(fmt, 400, "a value is out of range")
+        except Exception as exc:
+            logger.error(
+                "Internal Server Error: %s",
+                request.path,
+                exc_info=exc,
+                extra={"status_code": 500, "request": request},
+            )
+            return error(fmt, 500, "internal server error")
 
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__

@@ -155,6 +155,16 @@ def test_post_a_request_form_encoded_and_read_it_back(client: Client, bureau: Bu
             400,
             "至少",
         ),
+        (  # a NUL cannot be stored on PostgreSQL: refused on every database
+            {
+                "api_key": "{key}",
+                "service_code": "air.odour",
+                "address_string": "某路",
+                "description": "异味\x00很重",
+            },
+            400,
+            "NUL",
+        ),
     ],
 )
 def test_post_errors_follow_the_spec(
@@ -172,6 +182,18 @@ def test_post_errors_follow_the_spec(
     assert Complaint.objects.count() == before
     as_json = client.post("/open311/v2/requests.json", data)
     assert as_json.status_code == status and as_json.json()[0]["code"] == status
+
+
+def test_bad_transport_gets_the_spec_error_document(client: Client, bureau: Bureau, settings: Any) -> None:
+    """Errors below the views (NUL in a query, a body too large, a broken multipart body) are
+    answered in the spec's error format, not as a Django error page."""
+    response = client.get("/open311/v2/requests.json", {"status": "open\x00"})
+    assert response.status_code == 400 and "NUL" in response.json()[0]["description"]
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    response = client.post("/open311/v2/requests.xml", {"description": "x" * 500})
+    assert response.status_code == 413 and xml(response).find("error/code").text == "413"  # type: ignore[union-attr]
+    response = client.generic("POST", "/open311/v2/requests.json", b"x=1", content_type="multipart/form-data")
+    assert response.status_code == 400 and response.json()[0]["code"] == 400
 
 
 def test_get_requests_shows_the_public_only_what_is_published(
