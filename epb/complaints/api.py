@@ -58,6 +58,24 @@ def _visible(request: HttpRequest) -> Any:
     )
 
 
+def _is_staff(request: HttpRequest) -> bool:
+    return bool(getattr(request.user, "is_staff_member", False))
+
+
+def _outside_view(complaint: Complaint, row: dict[str, Any]) -> dict[str, Any]:
+    """What a viewer who is not bureau staff (a citizen, an enterprise) reads of a case they may
+    see (published, or filed by them): what Open311 gives the public — the grid instead of the
+    typed address, coordinates rounded to about 100 m, no handler; never internal notes."""
+    lat, lon = complaint.latitude, complaint.longitude
+    return row | {
+        "summary": complaint.public_summary if complaint.is_public else "",
+        "address": complaint.grid.full_name() if complaint.grid else "",
+        "latitude": round(lat, 3) if lat is not None else None,
+        "longitude": round(lon, 3) if lon is not None else None,
+        "handler_id": None,
+    }
+
+
 @router.get("/", response=list[ComplaintOut], url_name="complaints_list")
 def list_complaints(request: HttpRequest, filters: Query[ListFilters]) -> object:
     qs = _visible(request)
@@ -70,7 +88,10 @@ def list_complaints(request: HttpRequest, filters: Query[ListFilters]) -> object
     if filters.until is not None:
         qs = qs.filter(received_at__lt=beijing_midnight(filters.until + dt.timedelta(days=1)))
     offset = max(0, filters.offset)
-    return qs.order_by("-received_at")[offset : offset + max(1, min(filters.limit, 1000))]
+    page = qs.order_by("-received_at")[offset : offset + max(1, min(filters.limit, 1000))]
+    if _is_staff(request):
+        return page
+    return [_outside_view(c, ComplaintOut.from_orm(c).model_dump()) for c in page.select_related("grid")]
 
 
 @router.get("/taxonomy", response=list[TypeOut], url_name="complaints_taxonomy")
@@ -176,7 +197,7 @@ def _get(request: HttpRequest, complaint_id: Id) -> Complaint:
 @router.get("/{complaint_id}", response=ComplaintDetailOut, url_name="complaints_get")
 def get_complaint(request: HttpRequest, complaint_id: Id) -> object:
     complaint = _get(request, complaint_id)
-    return {
+    detail = {
         **ComplaintOut.from_orm(complaint).model_dump(),
         "description": masked_description(complaint),
         "public_summary": complaint.public_summary,
@@ -185,6 +206,22 @@ def get_complaint(request: HttpRequest, complaint_id: Id) -> object:
         "closed_at": complaint.closed_at,
         "deadlines": due_dates(complaint),
         "events": [EventOut.from_orm(e).model_dump() for e in complaint.events.all()],
+    }
+    if _is_staff(request):
+        return detail
+    own = complaint.submitted_by_id is not None and complaint.submitted_by_id == request.user.pk
+    # Public events carry their fixed public text only: the staff's text and names stay inside.
+    events = [
+        EventOut.from_orm(e).model_dump() | {"text": "", "actor_label": ""}
+        for e in complaint.events.filter(public=True)
+    ]
+    return _outside_view(complaint, detail) | {
+        "description": detail["description"]
+        if own
+        else complaint.public_summary
+        if complaint.is_public
+        else "",
+        "events": events,
     }
 
 

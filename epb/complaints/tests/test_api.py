@@ -122,3 +122,28 @@ def test_supervision_and_reception_lists(
 def test_the_complaints_history_provider_is_registered() -> None:
     history = pytest.importorskip("epb.enterprises.history")
     assert "complaints" in {p.key for p in history.history_providers()}
+
+
+def test_a_citizen_reads_published_cases_as_the_public_does(
+    client: Client, bureau: Bureau, public_user: Any, district_officer: Any
+) -> None:
+    from epb.complaints.services.handling import add_note
+
+    case = make_complaint(bureau.tree.town_a1, address="青龙街道某小区5栋")
+    add_note(case, actor=bureau.operator, text="内部：该企业负责人是局里熟人")
+    Complaint.objects.filter(pk=case.pk).update(
+        is_public=True, public_summary="某小区附近有异味，已处理", handler=district_officer
+    )
+    client.force_login(public_user)
+    (row,) = client.get("/api/v1/complaints/").json()
+    assert row["address"] == bureau.tree.town_a1.full_name() and row["handler_id"] is None
+    assert row["latitude"] == round(case.latitude, 3)
+    detail = client.get(f"/api/v1/complaints/{case.pk}").json()
+    body = json.dumps(detail, ensure_ascii=False)
+    assert "熟人" not in body and "5栋" not in body and case.description not in body
+    assert detail["description"] == "某小区附近有异味，已处理"
+    assert all(e["text"] == "" and e["actor_label"] == "" for e in detail["events"])
+    # Staff still read the whole case.
+    client.force_login(district_officer)
+    detail = client.get(f"/api/v1/complaints/{case.pk}").json()
+    assert "熟人" in json.dumps(detail, ensure_ascii=False) and detail["address"] == "青龙街道某小区5栋"
