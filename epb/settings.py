@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "epb.core.middleware.AuditRequestMiddleware",
+    "epb.core.once.SubmitOnceMiddleware",
 ]
 
 ROOT_URLCONF = "epb.urls"
@@ -88,6 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "epb.core.context.shell",
             ],
+            "builtins": ["epb.core.templatetags.epb_forms"],
         },
     }
 ]

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models, transaction
 
+from epb.core import once
+
 if TYPE_CHECKING:
     from epb.core.models import AuditEntry, User
 
@@ -154,7 +156,7 @@ def log(
     info = _request.get()
     label = actor_label or (actor.get_username() if actor is not None else "system")
     with _allow_writes():
-        return AuditEntry.objects.create(
+        entry = AuditEntry.objects.create(
             action=action,
             actor=actor,
             actor_label=label[:150],
@@ -171,6 +173,8 @@ def log(
             extra=_jsonable(dict(extra)) if extra else {},
             ip=info.ip if info else None,
         )
+    once.note_write(entry.pk)
+    return entry
 
 
 def _action(obj: models.Model | type[models.Model], verb: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -332,3 +333,24 @@ def test_the_enterprise_sees_its_inspection_without_links_it_cannot_open(world: 
         reverse("core:attachment", args=[photo.pk]) in officer_page
         and task.get_absolute_url() in officer_page
     )
+
+
+def test_a_case_sent_twice_is_registered_once(world: Any) -> None:
+    """A double click or a re-sent POST of the case form must not register the case twice."""
+    from epb.enforcement.models import Case
+
+    client = _client(world.manager)
+    page = client.get(reverse("enforcement:case_create")).content.decode()
+    token = re.search(r'name="_submission" value="(\w+)"', page)
+    assert token, "the case form carries no submit_once token"
+    data = {
+        "title": "夜间偷排",
+        "enterprise": world.key.pk,
+        "grid": world.tree.town_a1.pk,
+        "handler": world.officer.pk,
+        "_submission": token.group(1),
+    }
+    first = client.post(reverse("enforcement:case_create"), data)
+    second = client.post(reverse("enforcement:case_create"), data)
+    assert Case.objects.count() == 1
+    assert second.status_code == 302 and second["Location"] == first["Location"]
