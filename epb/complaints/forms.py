@@ -29,6 +29,7 @@ from epb.complaints.models import (
     RoutingRule,
     SensitivePeriod,
 )
+from epb.core.forms import DateTimeField
 from epb.core.models import Department, OrgUnit, User
 from epb.enterprises.models import Enterprise
 
@@ -149,7 +150,7 @@ class StaffIntakeForm(LocationMixin):
         choices=[(c, label) for c, label in Channel.choices if c not in (Channel.WEB, Channel.OPEN311)],
         initial=Channel.PHONE,
     )
-    received_at = forms.DateTimeField(
+    received_at = DateTimeField(
         label=_("收件时间"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -301,7 +302,7 @@ class CallbackForm(Form):
 
 
 class ReviewRequestForm(Form):
-    requested_at = forms.DateTimeField(
+    requested_at = DateTimeField(
         label=_("申请时间"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

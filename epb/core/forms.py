@@ -41,6 +41,22 @@ class ThrottledLoginForm(AuthenticationForm):
         return cleaned
 
 
+class DateTimeField(forms.DateTimeField):
+    """A date and time of the bureau's work (received, sampled, requested, from/to): 1900 to 2100.
+
+    Every form's date-time field is this one, so an absurd year is an error on the form; year 1 in
+    Beijing time is not even a time that UTC storage can hold.
+    """
+
+    default_error_messages = {"out_of_range": _("请输入1900年至2100年之间的时间")}
+
+    def to_python(self, value: Any) -> Any:
+        result = super().to_python(value)
+        if result is not None and not 1900 <= result.year <= 2100:
+            raise ValidationError(self.error_messages["out_of_range"], code="out_of_range")
+        return result
+
+
 class HolidayOverrideForm(forms.Form):
     date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
     is_workday = forms.TypedChoiceField(

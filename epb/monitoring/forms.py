@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from epb.core.choices import OrgLevel
+from epb.core.forms import DateTimeField
 from epb.core.models import OrgUnit
 from epb.monitoring.choices import CommandKind, CrcVariantChoice
 from epb.monitoring.models import Device
@@ -85,9 +86,9 @@ class DeviceForm(forms.ModelForm[Device]):
 
 class CommandForm(forms.Form):
     kind = forms.ChoiceField(label=_("命令"), choices=CommandKind.choices)
-    begin_time = forms.DateTimeField(
+    begin_time = DateTimeField(
         label=_("起始时间"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-    end_time = forms.DateTimeField(
+    end_time = DateTimeField(
         label=_("截止时间"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )

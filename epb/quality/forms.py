@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from epb.core.forms import DateTimeField
 from epb.core.models import OrgUnit, User
 from epb.quality.choices import (
     DataKind,
@@ -223,7 +224,7 @@ class CloseWarningForm(forms.Form):
 class SampleForm(forms.Form):
     """Manual entry of one water result: one field per item."""
 
-    sampled_at = forms.DateTimeField(label=_("采样时间"), help_text=_("北京时间，如 2010-05-06 09:30"))
+    sampled_at = DateTimeField(label=_("采样时间"), help_text=_("北京时间，如 2010-05-06 09:30"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

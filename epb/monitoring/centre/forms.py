@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from epb.core.forms import DateTimeField
 from epb.lib.timeutil import BEIJING
 from epb.monitoring.choices import AlarmKind, AlarmState, LimitKind, MarkKind, SourceAge
 from epb.standards import anomalies, discharge, factors
@@ -47,7 +48,7 @@ class NoteForm(forms.Form):
     note = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class BeijingDateTimeField(forms.DateTimeField):
+class BeijingDateTimeField(DateTimeField):
     def to_python(self, value: Any) -> dt.datetime | None:
         result = super().to_python(value)
         if result is not None and (result.tzinfo is None or result.utcoffset() is None):

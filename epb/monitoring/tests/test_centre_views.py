@@ -319,3 +319,18 @@ def test_limits_and_thresholds_read_as_words_not_codes(
     assert str(rows["w01018"]["basis"]) == "Daily mean"
     html = client.get(reverse("monitoring:device_thresholds", args=[device.pk])).content.decode()
     assert re.search(r'value="zero"[^>]*>\s*Zero value</label>', html)
+
+
+def test_a_mark_in_the_year_one_is_an_error_on_the_form(
+    client: Client, device: Any, district_officer: Any
+) -> None:
+    """Year 1 in Beijing time is before year 1 in UTC: it cannot even be stored (was a 500)."""
+    login(client, district_officer)
+    url = reverse("monitoring:device_thresholds", args=[device.pk])
+    for start, end in (("0001-01-01T00:00", "2026-03-02T11:00"), ("2026-03-02T10:00", "9999-12-31T23:59")):
+        response = client.post(
+            url, {"form": "mark", "kind": "stopped", "start": start, "end": end, "reason": "检修停产"}
+        )
+        assert response.status_code == 200
+        assert "请输入1900年至2100年之间的时间" in response.content.decode()
+    assert not Mark.objects.filter(device=device).exists()
