@@ -67,3 +67,20 @@ def test_bureau_only_pages_refuse_enterprise_accounts(
     request.user = enterprise_user
     with pytest.raises(PermissionDenied):
         view(request)
+
+
+def test_error_pages_speak_the_users_language(client: Any, grid_officer: Any) -> None:
+    """A refused or unknown request gets a page in Chinese (or English), not Django's bare English."""
+    from django.test import Client
+
+    missing = client.get("/no-such-page/")
+    assert missing.status_code == 404 and "页面不存在" in missing.content.decode()
+    client.force_login(grid_officer)
+    refused = client.post("/staff/calendar/", {"date": "2026-06-02", "is_workday": "0"})
+    assert refused.status_code == 403 and "只有局机关工作人员可以调整工作日历" in refused.content.decode()
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(grid_officer)
+    expired = strict.post("/staff/calendar/", {"date": "2026-06-02", "is_workday": "0"})
+    assert expired.status_code == 403 and "页面已过期" in expired.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Page not found" in client.get("/no-such-page/").content.decode()
