@@ -21,6 +21,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.db import DatabaseError
+
 from epb.monitoring import conf
 from epb.monitoring.choices import DataKind
 from epb.monitoring.ingest import StoredBatch
@@ -129,9 +131,17 @@ class Handover:
             while left:
                 enqueue(*left[0])
                 left.pop(0)
-        except Exception:
-            # The task table is unreachable (database down): keep the notes for the next try.
-            logger.exception("could not hand %d items over to the evaluation", sum(len(p[0]) for p in left))
+        except Exception as exc:
+            # The task table is unreachable (database down, or an SQLite write lock held longer
+            # than the busy timeout): keep the notes for the next try. A database error is an
+            # expected condition and gets one line; anything else its traceback.
+            count = sum(len(p[0]) for p in left)
+            if isinstance(exc, DatabaseError):
+                logger.warning(
+                    "could not hand %d items over to the evaluation yet (%s); retrying", count, exc
+                )
+            else:
+                logger.exception("could not hand %d items over to the evaluation", count)
             with self._lock:
                 for chunk, again in left:
                     self._repeats.extend(again[: MAX_REPEATS - len(self._repeats)])

@@ -4,9 +4,11 @@ every MONITORING_EVALUATE_SECONDS; the acknowledgement path never waits for it."
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 import pytest
+from django.db import OperationalError
 
 from epb.monitoring.centre.handover import Handover
 from epb.monitoring.choices import AlarmKind
@@ -60,7 +62,16 @@ def test_a_time_seen_again_is_noted_as_a_repeat(settings: Any, enqueued: list[tu
     assert [r[2] for r in repeats] == [(T + dt.timedelta(seconds=30)).isoformat(), T.isoformat()]
 
 
-def test_a_failed_handover_keeps_its_notes(settings: Any) -> None:
+@pytest.mark.parametrize(
+    ("failure", "traceback"),
+    [
+        (OperationalError("database is locked"), False),  # expected: one line, then a retry
+        (RuntimeError("a bug"), True),
+    ],
+)
+def test_a_failed_handover_keeps_its_notes(
+    settings: Any, caplog: Any, failure: Exception, traceback: bool
+) -> None:
     settings.MONITORING_EVALUATE_SECONDS = 0
     calls: list[Any] = []
     down = [True]
@@ -68,10 +79,13 @@ def test_a_failed_handover_keeps_its_notes(settings: Any) -> None:
     def enqueue(*args: Any) -> None:
         calls.append(args)
         if down[0]:
-            raise RuntimeError("database unavailable")
+            raise failure
 
     h = Handover(enqueue)
-    h.on_batch(batch((1, 2011, T)))
+    with caplog.at_level(logging.WARNING, logger="epb.monitoring.handover"):
+        h.on_batch(batch((1, 2011, T)))
+    (record,) = caplog.records
+    assert (record.exc_info is not None) == traceback
     down[0] = False
     h.flush()
     assert len(calls) == 2 and calls[-1][0] == [[1, 2011, T.isoformat(), T.isoformat()]]
