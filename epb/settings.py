@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "epb.core.middleware.AuditRequestMiddleware",
+    "epb.core.middleware.MethodNotAllowedPageMiddleware",
     "epb.core.once.SubmitOnceMiddleware",
 ]
 

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from epb.core.audit import RequestInfo, request_context
 
@@ -26,3 +27,19 @@ class AuditRequestMiddleware:
         info = RequestInfo(ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:200])
         with request_context(info):
             return self.get_response(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """Gives an empty 405 of the web UI (a GET of a POST-only address, e.g. a bookmarked action)
+    the error page in the user's language. The API and Open311 answer with their own bodies."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or request.path.startswith(("/api/", "/open311/")):
+            return response
+        page = render(request, "405.html", status=405)
+        page["Allow"] = response.get("Allow", "")
+        return page

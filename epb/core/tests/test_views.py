@@ -84,3 +84,13 @@ def test_error_pages_speak_the_users_language(client: Any, grid_officer: Any) ->
     assert expired.status_code == 403 and "页面已过期" in expired.content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "Page not found" in client.get("/no-such-page/").content.decode()
+
+
+def test_opening_a_post_only_address_explains_itself(client: Any, grid_officer: Any) -> None:
+    """A bookmarked action (a POST-only address opened with GET) gets a page saying why, not an empty 405."""
+    client.force_login(grid_officer)
+    page = client.get("/quality/warnings/1/acknowledge/")
+    assert page.status_code == 405 and page["Allow"] == "POST"
+    assert "这个地址只接受表单提交" in page.content.decode()
+    api = client.delete("/api/v1/health")  # the API keeps its own answer
+    assert api.status_code == 405 and "这个地址只接受表单提交" not in api.content.decode()
