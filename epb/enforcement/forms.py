@@ -34,6 +34,7 @@ def officers_for(user: Any) -> Any:
     return (
         User.objects.visible_to(user)
         .filter(role__in=OFFICER_ROLES, is_active=True)
+        .select_related("org_unit")  # each choice is labelled with the officer's unit
         .order_by("org_unit__path", "pk")
     )
 

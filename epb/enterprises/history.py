@@ -236,6 +236,30 @@ def compliance_history(
     return History(quarters, rows, _status(rows, len(labels)))
 
 
+def history_total(
+    key: str, enterprise: Enterprise, today: dt.date | None = None, completed: int = COMPLETED_QUARTERS
+) -> int | Decimal | None:
+    """One row's total over the window of :func:`compliance_history`, asking only that row's
+    provider (a list of candidates needs one figure per enterprise, not its whole history).
+    ``None`` when no such provider is registered or it fails."""
+    from django.utils import timezone
+
+    provider = _PROVIDERS.get(key)
+    if provider is None:
+        return None
+    quarters = history_quarters(today or timezone.localdate(), completed)
+    labels = {q.label for q in quarters}
+    try:
+        data = provider.fn(enterprise, quarters[0].start, quarters[-1].end) or {}
+        if not set(data) <= labels:
+            raise ValueError(f"quarter labels outside the window: {sorted(set(data) - labels)[:3]}")
+        cells = [_cell(key, value) for value in data.values()]
+    except Exception:
+        logger.exception("history provider %s failed for enterprise %s", key, enterprise.pk)
+        return None
+    return HistoryRow(key, "", provider.status, "", cells).total
+
+
 def _status(rows: list[HistoryRow], n: int) -> list[str]:
     feeding = [r for r in rows if r.status]
     if not feeding:
@@ -264,6 +288,7 @@ __all__ = [
     "count_by_quarter",
     "history_providers",
     "history_quarters",
+    "history_total",
     "items_by_quarter",
     "register_history_provider",
     "sum_by_quarter",

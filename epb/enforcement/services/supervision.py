@@ -119,13 +119,10 @@ def log_visit(
 def complaints_last_year(enterprise: Enterprise, today: dt.date | None = None) -> int | None:
     """Complaints in the last four quarters, from the complaints app's history provider if it is
     installed (``epb.enterprises.history``); None when no provider gives complaints."""
-    from epb.enterprises.history import compliance_history
+    from epb.enterprises.history import history_total
 
-    history = compliance_history(enterprise, today, completed=3)
-    row = next((r for r in history.rows if r.key == "complaints"), None)
-    if row is None or row.error:
-        return None
-    return int(sum(int(c.amount) for c in row.cells))
+    total = history_total("complaints", enterprise, today, completed=3)
+    return None if total is None else int(total)
 
 
 @dataclass

@@ -12,11 +12,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from epb.core.choices import Role
 from epb.enforcement import rules
 from epb.enforcement.choices import InspectionStatus
 from epb.enforcement.models import Finding, Inspection, InspectionPlan
 from epb.enforcement.services import campaigns, cases, inspections, plans, rectification, supervision
-from epb.enforcement.tests.conftest import JPEG, jpeg
+from epb.enforcement.tests.conftest import JPEG, World, jpeg
+from epb.testing.factories import make_enterprise, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -354,3 +356,35 @@ def test_a_case_sent_twice_is_registered_once(world: Any) -> None:
     second = client.post(reverse("enforcement:case_create"), data)
     assert Case.objects.count() == 1
     assert second.status_code == 302 and second["Location"] == first["Location"]
+
+
+@pytest.mark.parametrize("page", ["campaign", "representatives"])
+def test_pages_ask_the_database_the_same_number_of_times_however_many_officers_and_enterprises(
+    world: World, records: dict[str, Any], page: str
+) -> None:
+    """The officer choices carry their units and the candidates' complaint figure is one
+    question each: a district with more officers or sources must not make more queries per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = (
+        records["campaign"].get_absolute_url()
+        if page == "campaign"
+        else reverse("enforcement:representatives")
+    )
+    client = _client(world.manager)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for _ in range(5):
+        make_user(Role.GRID_OFFICER, world.tree.town_a1)
+    per_candidate = 0
+    if page == "representatives":  # five more heavy-polluting candidates: one question each
+        for _ in range(5):
+            make_enterprise(world.tree.town_a1, flags=["heavy_polluting"])
+        per_candidate = 5
+    assert queries() == before + per_candidate

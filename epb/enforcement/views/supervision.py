@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -35,6 +35,7 @@ def representative_list(request: HttpRequest) -> HttpResponse:
         Representative.objects.visible_to(request.user)
         .filter(Q(ended_on=None) | Q(ended_on__gte=today))
         .select_related("enterprise", "officer")
+        .annotate(visit_count=Count("visits"))
     )
     form = RepresentativeForm(request.POST or None, user=request.user) if is_manager(request.user) else None
     if form is not None and request.method == "POST" and form.is_valid():

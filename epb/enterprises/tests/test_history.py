@@ -81,3 +81,33 @@ def test_bad_values_and_labels_are_reported_on_the_row(only: dict[str, Any]) -> 
 def test_without_providers_feeding_the_strip_every_quarter_is_undetermined(only: dict[str, Any]) -> None:
     result = history.compliance_history(ENTERPRISE, dt.date(2026, 5, 6))
     assert result.status_string == "U" * 13
+
+
+@pytest.mark.parametrize(
+    ("data", "total"),
+    [
+        ({"2026Q1": 2, "2025Q3": 3}, 5),
+        ({"2026Q2": ["a", "b"]}, 2),
+        ({"2026Q2": Decimal("1.50"), "2026Q1": Decimal(2)}, Decimal("3.50")),
+        ({}, 0),
+        ({"2024Q1": 1}, None),  # before the window: the provider is wrong, no figure
+        ({"2026Q2": "three"}, None),
+    ],
+)
+def test_one_rows_total_asks_only_its_provider(
+    only: dict[str, Any], data: dict[str, Any], total: Any
+) -> None:
+    asked: list[str] = []
+
+    def provider(key: str, value: dict[str, Any]) -> Any:
+        def fn(e: Any, s: Any, en: Any) -> dict[str, Any]:
+            asked.append(key)
+            return value
+
+        return fn
+
+    history.register_history_provider("complaints", "信访", provider("complaints", data))
+    history.register_history_provider("checks", "检查", provider("checks", {"2026Q1": 9}))
+    assert history.history_total("complaints", ENTERPRISE, dt.date(2026, 5, 6), completed=3) == total
+    assert asked == ["complaints"]
+    assert history.history_total("unknown", ENTERPRISE, dt.date(2026, 5, 6)) is None
