@@ -127,6 +127,9 @@ class ParsedWorkbook:
     licences: list[ParsedRow] = field(default_factory=list)
     contacts: list[ParsedRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    # Headed columns the template does not have ("sheet：header"): not imported, and said so,
+    # so that a misspelt optional column is not lost without a word.
+    ignored_columns: list[str] = field(default_factory=list)
 
     @property
     def row_count(self) -> int:
@@ -254,7 +257,7 @@ def _header_names(cells: list[Any], spec: list[tuple[str, str, bool]]) -> list[s
 
 
 def _cell_rows(
-    book: Any, sheet: str, spec: list[tuple[str, str, bool]], errors: list[RowError]
+    book: Any, sheet: str, spec: list[tuple[str, str, bool]], errors: list[RowError], ignored: list[str]
 ) -> list[tuple[int, dict[str, Any]]]:
     rows = book.rows(sheet, limit=MAX_ROWS)
     required = [h for h, _f, r in spec if r]
@@ -266,6 +269,11 @@ def _cell_rows(
         missing = [h for h in required if h not in names]
         if not missing:
             header = names
+            ignored += [
+                f"{sheet}：{str(cell).strip()}"
+                for cell, name in zip(cells, names, strict=False)
+                if not name and not isinstance(cell, Uncalculated) and header_key(cell)
+            ]
             break
         if len(required) - len(missing) > best[0]:
             best = (len(required) - len(missing), number, missing)
@@ -314,7 +322,7 @@ def parse_workbook(data: IO[bytes] | bytes, *, resolve_grid: GridResolver, locat
         for name, spec in SHEETS.items():
             if name not in present:
                 continue
-            for number, cells in _cell_rows(book, present[name], spec, parsed.errors):
+            for number, cells in _cell_rows(book, present[name], spec, parsed.errors, parsed.ignored_columns):
                 row = _Row(name, number, cells, parsed.errors)
                 values = _READERS[name](row, resolve_grid, locate)
                 if row.ok:

@@ -189,6 +189,7 @@ class ImportReport:
     created: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
     rows: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -241,7 +242,9 @@ def import_registry(upload: IO[bytes], *, actor: User | None, filename: str = ""
         return unit.pk if unit is not None and unit.pk in allowed_grids else None
 
     parsed = parse_workbook(upload, resolve_grid=resolve, locate=locate_visible)
-    report = ImportReport(errors=list(parsed.errors), rows=parsed.row_count)
+    report = ImportReport(
+        errors=list(parsed.errors), rows=parsed.row_count, ignored_columns=list(parsed.ignored_columns)
+    )
     existing = _check_against_database(parsed, actor, report)
     if report.errors:
         order = ["", *SHEETS]

@@ -245,6 +245,7 @@ def test_a_workbook_as_staff_keep_it_is_imported(tree: Any, district_officer: An
     report = services.import_registry(_save(book), actor=district_officer, filename="名录.xlsx")
     assert report.ok, [str(e) for e in report.errors]
     assert dict(report.created) == {"企业": 2, "排放口": 1, "许可证照": 2}
+    assert report.ignored_columns == ["企业：序号", "企业：备注"]  # said, not silently dropped
     assert Enterprise.objects.get(uscc=A).name == "常州示范印染有限公司"
     assert Enterprise.objects.get(uscc=B).name == "常州（示范）电镀厂"  # names are kept as written
     assert Outlet.objects.get().reference_o2 == Decimal("3.5")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from epb.enterprises.sections import Link, Section, register_section, unregister_section
 from epb.enterprises.tests.factories import make_licence
@@ -77,7 +79,15 @@ def test_import_page_reports_and_template_downloads(
     data = good(tree)
     data.name = "registry.xlsx"
     page = client.post(reverse("enterprises:import"), {"file": data}).content.decode()
-    assert "导入成功" in page
+    assert "导入成功" in page and "ignored-columns" not in page
+    book = load_workbook(good(tree))
+    book["企业"].cell(1, book["企业"].max_column + 1, "法人代表")  # not a column of the template
+    data = io.BytesIO()
+    book.save(data)
+    data.seek(0)
+    data.name = "registry.xlsx"
+    page = client.post(reverse("enterprises:import"), {"file": data}).content.decode()
+    assert "导入成功" in page and "没有导入（请核对列名）：企业：法人代表" in page
     assert _client(grid_officer).get(reverse("enterprises:import")).status_code == 403
 
 
