@@ -53,7 +53,6 @@ async def consume(
 ) -> int:
     """Consume until ``stop``; returns the number of messages stored."""
     import nats
-    import nats.errors
     from django.conf import settings
 
     from epb.monitoring import bus
@@ -73,7 +72,9 @@ async def consume(
             await loop.run_in_executor(db, flush_status, directory)
             try:
                 messages = await sub.fetch(batch, timeout=0.5)
-            except nats.errors.TimeoutError:
+            except TimeoutError:
+                # Nothing to fetch. nats-py raises its own TimeoutError, and asyncio's plain one
+                # when the deadline passes inside fetch(); both are this built-in's subclasses.
                 continue
             for message in messages:
                 seq = message.metadata.sequence.stream

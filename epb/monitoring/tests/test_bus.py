@@ -131,3 +131,49 @@ def test_receivers_publish_and_writers_store_through_jetstream(
     assert Reading.objects.filter(device=device).count() == 20
     assert RawFrame.objects.filter(device=device).count() == 21
     assert IngestBatch.objects.filter(stream=nats_names[0]).exists()
+
+
+@pytest.mark.slow
+def test_an_idle_writer_outlives_every_kind_of_fetch_time_out(
+    device: Any, nats_names: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """fetch() says "nothing yet" with nats' TimeoutError or, when its deadline passes part-way,
+    with asyncio's plain one; neither may end the writer."""
+    from nats.errors import TimeoutError as NatsTimeoutError
+    from nats.js.client import JetStreamContext
+
+    real_fetch = JetStreamContext.PullSubscription.fetch
+    idle = [NatsTimeoutError(), TimeoutError()]  # asyncio.TimeoutError is TimeoutError
+
+    async def fetch(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if idle:
+            raise idle.pop(0)
+        return await real_fetch(self, *args, **kwargs)
+
+    monkeypatch.setattr(JetStreamContext.PullSubscription, "fetch", fetch)
+    payload = bus.encode(inbound(upload(device)), "r1")
+
+    with storage_thread() as db:
+
+        async def main() -> int:
+            import nats
+
+            nc = await nats.connect("nats://127.0.0.1:4222")
+            js = nc.jetstream()
+            await bus.ensure_stream(js)
+            await js.publish(bus.subject_name(), payload)
+            await nc.close()
+            stop = asyncio.Event()
+            writer = asyncio.create_task(
+                consume(db=db, directory=Directory(), stop=stop, url="nats://127.0.0.1:4222", durable="idle")
+            )
+            for _ in range(100):
+                await asyncio.sleep(0.05)
+                if await asyncio.get_running_loop().run_in_executor(db, Reading.objects.count):
+                    break
+            stop.set()
+            return await writer
+
+        assert asyncio.run(main()) == 1
+    assert not idle  # both time-outs were met
+    assert Reading.objects.filter(device=device).count() == 1
