@@ -225,6 +225,9 @@ HJ212_SINK = env_str("HJ212_SINK", "embedded")  # embedded | nats
 NATS_URL = env_str("NATS_URL", "nats://127.0.0.1:4222")
 HJ212_NATS_STREAM = env_str("HJ212_NATS_STREAM", "EPB_HJ212")
 HJ212_NATS_SUBJECT = env_str("HJ212_NATS_SUBJECT", "epb.hj212.batches")
+# Answers to vendor codes outside the standard, "9021:9022,1000:9013"; none by default
+# (which answer such firmware expects is the vendor's, not the standard's).
+HJ212_VENDOR_REPLIES = env_str("HJ212_VENDOR_REPLIES", "")
 HJ212_STATUS_SECONDS = env_float("HJ212_STATUS_SECONDS", 5.0)  # device status written at most this often
 HJ212_SQLITE_SYNCHRONOUS = env_str("HJ212_SQLITE_SYNCHRONOUS", "FULL")  # an ack survives a power cut
 HJ212_COMMAND_ANSWER_SECONDS = env_float("HJ212_COMMAND_ANSWER_SECONDS", 10.0)

@@ -25,6 +25,7 @@ from epb.hj212._build import (
     CpValue,
     Target,
     Values,
+    answer_with,
     build_command,
     build_packet,
     build_upload,
@@ -71,6 +72,7 @@ from epb.hj212._tables import COMMANDS, DATA_FLAGS, EXE_RTN, QN_RTN, SYSTEM_CODE
 from epb.hj212._times import BEIJING, format_time, make_qn, parse_time
 
 __all__ = [
+    "answer_with",
     "BEIJING",
     "COMMANDS",
     "DATA_FLAGS",

@@ -199,6 +199,13 @@ def notice_ack(packet: Packet) -> bytes:
     return _answer(packet, "9013", extra)
 
 
+def answer_with(packet: Packet, cn: str) -> bytes:
+    """An answer to ``packet`` with command code ``cn`` (ST=91, its QN, PW and MN, its edition's
+    Flag): for vendor codes outside the standard that a site configures an answer for, e.g. a
+    9022 to a vendor 9021 login."""
+    return _answer(packet, cn, [])
+
+
 def reply_for(packet: Packet) -> bytes | None:
     """What the centre sends back for a good frame from a device, or ``None``.
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol, cast
 
-from epb.hj212 import NEED_DATA, BadFrame, Decoder, Junk, Packet
+from epb.hj212 import NEED_DATA, BadFrame, Decoder, Junk, Packet, answer_with
 from epb.monitoring import rules
 from epb.monitoring.ingest import Directory, Inbound, flush_status
 
@@ -59,6 +59,8 @@ class ReceiverConfig:
     command_poll: float = 1.0
     directory_refresh: float = 5.0
     name: str = "receiver"
+    # Answers to vendor codes outside the standard, by the frame's CN (rules.vendor_replies).
+    vendor_replies: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -244,7 +246,12 @@ class Receiver:
             if entry is not None and rules.pw_matches(entry.pw, packet.pw):
                 self._bind(conn, packet.mn)
         try:
-            answer = rules.answer_for(packet)
+            replies = self.config.vendor_replies
+            reply_cn = replies.get(packet.cn or "") if replies else None
+            if reply_cn is not None:  # a site's answer to a vendor code comes first
+                answer = answer_with(packet, reply_cn) if packet.needs_ack else None
+            else:
+                answer = rules.answer_for(packet)
         except Exception:  # a header the builders refuse to echo: store it, answer nothing
             logger.warning("cannot build the answer to a frame from %s", conn.peer, exc_info=True)
             answer = None

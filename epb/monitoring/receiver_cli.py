@@ -78,11 +78,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 async def serve(args: argparse.Namespace) -> int:
-    from epb.monitoring import commands, conf, partitions
+    from django.conf import settings
+
+    from epb.monitoring import commands, conf, partitions, rules
     from epb.monitoring.ingest import Directory
     from epb.monitoring.receiver import Receiver, ReceiverConfig, Sink
     from epb.monitoring.sinks import EmbeddedSink
 
+    try:
+        vendor_replies = rules.vendor_replies(settings.HJ212_VENDOR_REPLIES)
+    except ValueError as exc:
+        print(f"epb receiver: {exc}", file=sys.stderr)
+        return 2
     loop = asyncio.get_running_loop()
     db = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="epb-db")
     directory = Directory()
@@ -105,6 +112,7 @@ async def serve(args: argparse.Namespace) -> int:
         max_conn_per_ip=args.max_conn_per_ip,
         batch_ms=args.batch_ms,
         name=name,
+        vendor_replies=vendor_replies,
     )
     receiver = Receiver(config, sink=sink, directory=directory, db=db, dispatch=commands.dispatch)
     await receiver.start()

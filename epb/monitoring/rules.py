@@ -90,6 +90,28 @@ def answer_for(packet: Packet) -> bytes | None:
     return reply_for(packet)
 
 
+_CN = re.compile(r"\d{4}")
+
+
+def vendor_replies(text: str) -> dict[str, str]:
+    """``HJ212_VENDOR_REPLIES``: ``"9021:9022,1000:9013"`` → ``{"9021": "9022", "1000": "9013"}``.
+
+    Codes outside the standard (a vendor's 9021 login) get no answer, and a code the standard
+    gives another meaning (1000, which some firmware sends as a heartbeat) gets the standard's;
+    a site names here the answer its vendor's firmware expects instead. Data codes cannot be
+    overridden. Raises ``ValueError`` naming the bad entry.
+    """
+    replies: dict[str, str] = {}
+    for entry in filter(None, (part.strip() for part in text.split(","))):
+        device_cn, _sep, reply_cn = (half.strip() for half in entry.partition(":"))
+        if not (_CN.fullmatch(device_cn) and _CN.fullmatch(reply_cn)):
+            raise ValueError(f"HJ212_VENDOR_REPLIES: {entry!r} is not 'CN:CN' (four digits each)")
+        if int(device_cn) in STORED_KINDS:
+            raise ValueError(f"HJ212_VENDOR_REPLIES: CN {device_cn} is data, always answered with 9014")
+        replies[device_cn] = reply_cn
+    return replies
+
+
 def pw_matches(expected: str, presented: str | None) -> bool:
     return presented is not None and hmac.compare_digest(expected.encode(), presented.encode())
 

@@ -16,6 +16,7 @@ from epb.hj212 import (
     Target,
     Values,
     Version,
+    answer_with,
     build_command,
     build_packet,
     build_upload,
@@ -95,6 +96,14 @@ def test_reply_for(cn: str, flag: int, reply: str | None) -> None:
     packet = decode_frame(answer)
     assert (packet.cn, packet.st, packet.qn, packet.pw, packet.mn) == (reply, "91", QN, "123456", MN)
     assert packet.flag == flag & 0xFC and not packet.needs_ack
+
+
+def test_answer_with_a_configured_code() -> None:
+    login = example_upload(5, "9021")
+    assert reply_for(login) is None  # the standard knows no answer to a vendor login
+    packet = decode_frame(answer_with(login, "9022"))
+    assert (packet.cn, packet.st, packet.qn, packet.pw, packet.mn) == ("9022", "91", QN, "123456", MN)
+    assert packet.flag == 4 and not packet.values
 
 
 def test_reply_for_a_frame_without_cn() -> None:

@@ -10,6 +10,7 @@ import pytest
 from django.db import OperationalError
 
 from epb.hj212 import Version, build_packet, data_ack, decode_frame, make_flag, make_qn
+from epb.monitoring import rules
 from epb.monitoring.choices import FrameOutcome
 from epb.monitoring.ingest import Inbound
 from epb.monitoring.models import QuarantineEntry, RawFrame, Reading
@@ -146,6 +147,45 @@ def test_a_2025_heartbeat_is_answered_with_9013(device: Any) -> None:
         await dev.close()
 
     run(scenario)
+
+
+@pytest.mark.parametrize(("replies", "answered"), [({}, None), ({"9021": "9022"}, "9022")])
+def test_a_vendor_login_is_answered_only_as_configured(
+    device: Any, replies: dict[str, str], answered: str | None
+) -> None:
+    login = build_packet(qn=make_qn(T0), st="32", cn="9021", pw=device.pw, mn=device.mn, flag=5)
+
+    async def scenario(receiver: Receiver) -> None:
+        dev = await Device.connect(receiver.port)
+        await dev.send(login)
+        answer = await dev.receive(timeout=1)
+        if answered is None:
+            assert answer is None
+        else:
+            assert answer is not None and (answer.cn, answer.st, answer.qn) == (answered, "91", make_qn(T0))
+            assert answer.flag == 4
+        await dev.close()
+
+    run(scenario, vendor_replies=replies)
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ("", {}),
+        ("9021:9022", {"9021": "9022"}),
+        (" 9021 : 9022 , 1000:9013 ,", {"9021": "9022", "1000": "9013"}),
+        ("9021", ValueError),
+        ("9021:90222", ValueError),
+        ("2011:9013", ValueError),  # data is always answered with 9014
+    ],
+)
+def test_vendor_replies_setting(text: str, parsed: Any) -> None:
+    if parsed is ValueError:
+        with pytest.raises(ValueError, match="HJ212_VENDOR_REPLIES"):
+            rules.vendor_replies(text)
+    else:
+        assert rules.vendor_replies(text) == parsed
 
 
 def test_an_idle_connection_is_closed(device: Any) -> None:
