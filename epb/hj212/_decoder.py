@@ -37,7 +37,7 @@ from epb.hj212._model import (
     ProfileLookup,
     Signal,
 )
-from epb.hj212._parse import analyse
+from epb.hj212._parse import analyse, header_of
 
 _HEADER = re.compile(rb"##(\d{4})[A-Za-z]{1,6}=")
 # Where a header starts, or a header's beginning ends the buffer. Searching for this rather
@@ -224,7 +224,8 @@ class Decoder:
 
     def _bad(self, code: ErrorCode, message: str, p: int, stop: int) -> BadFrame:
         self._scan_at = -1
-        return BadFrame(FrameError(code, message), bytes(self._buf[p:stop]))
+        raw = bytes(self._buf[p:stop])
+        return BadFrame(FrameError(code, message, partial=header_of(raw)), raw)
 
     def _last_end(self, p: int, bound: int) -> int | None:
         """End of the last ``&&`` + 4 hex digits in ``[p + 6, bound)``, if any."""

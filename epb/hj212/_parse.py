@@ -11,6 +11,7 @@ plaintext), length, CRC, edition.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 
 from epb.hj212 import _sm4
@@ -415,6 +416,34 @@ def analyse(
     error = ordered[0]
     error.partial = packet
     return packet, error
+
+
+def header_of(raw: bytes) -> Packet | None:
+    """What the header of a frame that never ended properly (cut short, too long) still says.
+
+    ``raw`` starts with ``##`` and four digits. The header items before ``CP=&&`` (or before the
+    first line end) are read as in a whole frame, so an operator sees which device sent it; CP,
+    values and CRC are not (the frame is not trusted). ``None`` when no header item is there.
+    """
+    data = raw[6:1030].split(b"\r", 1)[0].split(b"\n", 1)[0]
+    cut = data.find(b"CP=&&")
+    # Without CP the header itself was cut: its last item may be a value cut short.
+    header = data[: data.rfind(b";") + 1] if cut < 0 else data[:cut]
+    if b"=" not in header:
+        return None
+    if not header.endswith(b";"):
+        header += b";"
+    packet, _error = analyse(b"##0000" + header + b"CP=&&&&0000", len(header) + 7)
+    return replace(
+        packet,
+        version=packet.version if packet.flag is not None else None,  # no guess from a fragment
+        raw=raw,
+        cp_text="",
+        crc_ok=False,
+        crc_expected="",
+        crc_received="",
+        length=int(raw[2:6]),
+    )
 
 
 def decode_frame(

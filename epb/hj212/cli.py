@@ -98,8 +98,8 @@ def to_json(event: Packet | BadFrame) -> dict[str, Any]:
             pno=packet.pno,
             rf=packet.rf,
             encrypted=packet.encrypted,
-            crc_expected=packet.crc_expected,
-            crc_received=packet.crc_received,
+            crc_expected=packet.crc_expected or None,
+            crc_received=packet.crc_received or None,
             deviations=[d.value for d in packet.deviations],
         )
     out["raw"] = _text(event.raw)

@@ -129,6 +129,12 @@ def test_decode_junk_option_and_undecodable_bytes(monkeypatch: pytest.MonkeyPatc
         and out[2]["raw"] == "##0010QN=\\xff\\xfe\\x80;C"
     )
     assert out[2]["values"] == {} and out[2]["crc_ok"] is False and out[2]["version"] is None
+    assert out[2]["crc_expected"] is None and out[2]["mn"] is None
+    _, out = run(monkeypatch, ["decode"], [b"##0101QN=1;ST=32;CN=2011;PW=1;MN=M1;", b"##0101QN="])
+    assert [(o["error_code"], o["cn"], o["mn"]) for o in out] == [
+        ("truncated", "2011", "M1"),
+        ("truncated", None, None),
+    ]
 
 
 def test_decode_gbk_raw(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -23,6 +24,7 @@ from epb.hj212 import (
     frame,
     make_qn,
 )
+from epb.hj212._parse import header_of
 from epb.hj212.tests.vectors import VECTORS
 
 WHEN = datetime(2024, 6, 1, 0, 0, tzinfo=UTC)
@@ -248,7 +250,37 @@ def test_frame_cut_short_by_the_next_header() -> None:
     events = run(cut + B + b"\r\n")
     assert frames_of(events) == [cut, B]
     first = events[0]
-    assert isinstance(first, BadFrame) and first.error.code is ErrorCode.TRUNCATED and first.partial is None
+    assert isinstance(first, BadFrame) and first.error.code is ErrorCode.TRUNCATED
+    partial = first.partial  # the header says which device it was; its cut last item is left out
+    assert partial is not None and partial.raw == cut and partial.length == int(cut[2:6])
+    assert (partial.qn, partial.st, partial.cn, partial.pw, partial.mn) == (
+        "20160801085857223",
+        "32",
+        "1062",
+        "100000",
+        None,
+    )
+    assert partial.version is None and not partial.crc_ok and partial.values == {} and partial.cp_text == ""
+
+
+@pytest.mark.parametrize(
+    ("raw", "header"),
+    [
+        (b"##0101QN=", None),  # no whole item
+        (b"##0101QN=1;ST=32;CN=2011;PW=1;MN=M1;Fl", ("1", "2011", "M1", None, None)),
+        (b"##0101QN=1;CN=2011;MN=M1;Flag=5;CP=&&DataTime=2024", ("1", "2011", "M1", 5, "2017")),
+        (b"##0101QN=1;CN=2011;MN=M1;Flag=5CP=&&", ("1", "2011", "M1", 5, "2017")),  # no ';' before CP
+        (b"##0101QN=1;CN=2011;MN=M1;\r\nFlag=5;", ("1", "2011", "M1", None, None)),  # a line end stops it
+    ],
+)
+def test_what_the_header_of_a_broken_frame_still_says(raw: bytes, header: tuple[Any, ...] | None) -> None:
+    partial = header_of(raw)
+    if header is None:
+        assert partial is None
+    else:
+        assert partial is not None
+        version = None if partial.version is None else partial.version.value
+        assert (partial.qn, partial.cn, partial.mn, partial.flag, version) == header
 
 
 def test_frame_truncated_by_end_of_stream() -> None:
