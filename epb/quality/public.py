@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import pgettext_lazy
 
 from epb.lib.timeutil import beijing_date, day_bounds
 from epb.quality import charts, rules
@@ -15,14 +16,24 @@ from epb.quality.models import AirSample, AirStation, NoiseSample, WaterSample, 
 from epb.standards.aqi import AqiResult, aqi
 from epb.standards.water import class_grade
 
-POLLUTANT_LABELS = {
+POLLUTANT_LABELS: dict[str, Any] = {
     "PM2_5": "PM2.5",
     "PM10": "PM10",
-    "O3_8h": "O₃（8小时）",
-    "O3": "O₃（1小时）",
+    "O3_8h": pgettext_lazy("aqi", "O₃（8小时）"),
+    "O3": pgettext_lazy("aqi", "O₃（1小时）"),
     "SO2": "SO₂",
     "NO2": "NO₂",
     "CO": "CO",
+}
+# HJ 633's categories stay as the standard spells them in data and in `epb evaluate`; pages show
+# them in the reader's language (the standard's own English terms).
+AQI_CATEGORY_LABELS: dict[str, Any] = {
+    "优": pgettext_lazy("aqi", "优"),
+    "良": pgettext_lazy("aqi", "良"),
+    "轻度污染": pgettext_lazy("aqi", "轻度污染"),
+    "中度污染": pgettext_lazy("aqi", "中度污染"),
+    "重度污染": pgettext_lazy("aqi", "重度污染"),
+    "严重污染": pgettext_lazy("aqi", "严重污染"),
 }
 
 
@@ -87,9 +98,9 @@ def aqi_cell(result: AqiResult | None) -> dict[str, Any]:
     assert category is not None
     return {
         "aqi": result.aqi,
-        "category": category.category,
+        "category": AQI_CATEGORY_LABELS.get(category.category, category.category),
         "color": category.color,
-        "primary": "、".join(POLLUTANT_LABELS.get(p, p) for p in result.primary_pollutants),
+        "primary": "、".join(str(POLLUTANT_LABELS.get(p, p)) for p in result.primary_pollutants),
         "standard": f"HJ 633-{result.version}",
     }
 

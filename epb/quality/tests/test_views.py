@@ -222,6 +222,10 @@ def test_the_public_page_shows_only_published_results(client: Any, world: dict[s
     assert "市监测站" in html and "内部试验站" not in html
     assert "钟楼闸" in html and "五牧" not in html  # 五牧 is not published
     assert "2010年12月" in html
+    assert "良" in html and "Good" not in html  # AQI 55, HJ 633's category
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get("/quality/public/").content.decode()
+    assert "Good" in english and ">良<" not in english and " 良" not in english
 
 
 def test_api(client: Any, world: dict[str, Any], district_officer: Any, leader: Any) -> None:
