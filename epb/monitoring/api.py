@@ -69,7 +69,8 @@ def _aware(value: datetime | None) -> datetime | None:
     return value
 
 
-def _when(text: str | None, default: datetime) -> datetime:
+def time_param(text: str | None, default: datetime) -> datetime:
+    """A time query parameter in Beijing time (``2026-06-01T08:00``), or ``default`` when absent."""
     if not text:
         return default
     try:
@@ -179,8 +180,8 @@ def device_readings(
 ) -> object:
     device = get_visible_or_404(Device, request.user, pk=device_id)
     now = timezone.now()
-    until = _when(end, now)
-    since = _when(start, until - timedelta(days=1))
+    until = time_param(end, now)
+    since = time_param(start, until - timedelta(days=1))
     if until < since:
         raise ValidationError({"end": "截止时间不能早于起始时间"})
     qs = Reading.objects.visible_to(request.user).filter(

@@ -18,8 +18,8 @@ from ninja import Schema, Status
 
 from epb.core.schemas import Id, Offset
 from epb.core.visibility import get_visible_or_404
-from epb.lib.timeutil import beijing_date, parse_beijing
-from epb.monitoring.api import router
+from epb.lib.timeutil import beijing_date
+from epb.monitoring.api import router, time_param
 from epb.monitoring.centre import alarms as alarm_service
 from epb.monitoring.centre import capture, config
 from epb.monitoring.centre.limits import outlet_limits
@@ -215,15 +215,6 @@ def _date(text: str | None, default: dt.date) -> dt.date:
         raise ValidationError({"date": f"{text!r} 不是 YYYY-MM-DD 日期"}) from None
 
 
-def _time(text: str | None, default: dt.datetime) -> dt.datetime:
-    if not text:
-        return default
-    try:
-        return parse_beijing(text)
-    except ValueError as exc:
-        raise ValidationError({"time": str(exc)}) from None
-
-
 @router.get("/alarms", response=list[AlarmOut])
 def list_alarms(
     request: HttpRequest,
@@ -316,8 +307,8 @@ def outlet_hourly(
     request: HttpRequest, outlet_id: Id, factor: str = "", start: str = "", end: str = "", limit: int = 2000
 ) -> object:
     outlet = _outlet(request, outlet_id)
-    until = _time(end, timezone.now())
-    since = _time(start, until - dt.timedelta(days=1))
+    until = time_param(end, timezone.now())
+    since = time_param(start, until - dt.timedelta(days=1))
     qs = HourlyValue.objects.visible_to(request.user).filter(
         device__outlet=outlet, start__gte=since, start__lt=until
     )
