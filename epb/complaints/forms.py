@@ -29,7 +29,7 @@ from epb.complaints.models import (
     RoutingRule,
     SensitivePeriod,
 )
-from epb.core.forms import DateTimeField
+from epb.core.forms import DateTimeField, MultipleFileField, MultipleFileInput
 from epb.core.models import Department, OrgUnit, User
 from epb.enterprises.models import Enterprise
 
@@ -50,22 +50,19 @@ class ModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
+class PhotoField(MultipleFileField):
+    """Photos of a complaint: images only, optional, at most ``MAX_PHOTOS``."""
 
-
-class MultipleFileField(forms.FileField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         if len(files) > MAX_PHOTOS:
             raise ValidationError(_("照片最多%(n)d张") % {"n": MAX_PHOTOS})
-        return [single(f, initial) for f in files]
+        return list(super().clean(data, initial))
 
 
 def type_choices() -> list[Any]:
@@ -115,7 +112,7 @@ class PublicComplaintForm(LocationMixin):
     )
     address = forms.CharField(label=_("地点"), max_length=300, required=False)
     reported_unit = forms.CharField(label=_("被举报单位（如知道）"), max_length=200, required=False)
-    photos = MultipleFileField(label=_("照片（可选，最多6张）"))
+    photos = PhotoField(label=_("照片（可选，最多6张）"))
     identity = forms.ChoiceField(
         label=_("举报方式"),
         choices=[("anonymous", _("匿名举报（不回访）")), ("real", _("实名举报（短信验证，办结后回访）"))],
@@ -179,7 +176,7 @@ class StaffIntakeForm(LocationMixin):
     reception_day = forms.ModelChoiceField(
         label=_("领导接访日"), queryset=ReceptionDay.objects.none(), required=False
     )
-    photos = MultipleFileField(label=_("照片、信件扫描件"))
+    photos = PhotoField(label=_("照片、信件扫描件"))
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

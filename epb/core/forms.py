@@ -66,3 +66,20 @@ class HolidayOverrideForm(forms.Form):
     )
     name = forms.CharField(label=_("名称"), max_length=50, required=False)
     note = forms.CharField(label=_("依据"), max_length=200, required=False)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (photos, evidence): a list of cleaned uploads."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [single(f, initial) for f in files]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from epb.core.choices import OrgLevel, Role
+from epb.core.forms import MultipleFileField
 from epb.core.models import OrgUnit, User
 from epb.enforcement.choices import (
     BehaviourColour,
@@ -237,22 +238,6 @@ class RectificationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user)  # type: ignore[attr-defined]
         self.fields["officer"].queryset = officers_for(user)  # type: ignore[attr-defined]
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
 
 
 class SubmissionForm(forms.Form):

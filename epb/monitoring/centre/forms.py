@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from epb.core.forms import DateTimeField
+from epb.core.forms import DateTimeField, MultipleFileField
 from epb.lib.timeutil import BEIJING
 from epb.monitoring.choices import AlarmKind, AlarmState, LimitKind, MarkKind, SourceAge
 from epb.standards import anomalies, discharge, factors
@@ -20,22 +20,6 @@ def factor_choices(medium: str | None = None) -> list[tuple[str, str]]:
         (f.code, f"{f.code} {f.name_zh}")
         for f in factors.all_factors(medium=medium)  # type: ignore[arg-type]
     ]
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
 
 
 class HandleForm(forms.Form):
